@@ -1,0 +1,63 @@
+# Build, boot and test the CLONE_AUTOREAP / CLONE_NNP / CLONE_PIDFD_AUTOKILL
+# series.  `make help` lists the targets.
+#
+# Variables: TREE (a kernel tree to use instead of build/linux), KERNEL_SRC
+# (your own base tree or tarball), CMD (for make boot), BOOT_TIMEOUT,
+# ACCEL (tcg|kvm|auto), TARGETS (kselftest targets, default "pidfd clone3").
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help deps tree kernel selftests initramfs run boot shell export \
+	test test-tools clean
+
+help:
+	@echo 'make run        build the patched kernel, boot it, run the pidfd and'
+	@echo '                clone3 kselftests and the KUnit tests, report'
+	@echo '                (installs what is missing first)'
+	@echo 'make test       the project test suite: tool tests, then make run'
+	@echo 'make boot CMD=  run CMD as root in the guest (the project directory'
+	@echo '                is mounted at the same path); no CMD: a shell'
+	@echo 'make shell      an interactive shell in the guest'
+	@echo 'make tree       materialise build/linux: base + patches/ (git am)'
+	@echo 'make export     write build/linux commits back to patches/'
+	@echo 'make kernel     configure and build the kernel (incremental)'
+	@echo 'make selftests  build and install the kselftests (static)'
+	@echo 'make deps       install missing Debian packages and bindgen'
+	@echo 'make clean      remove build/ (the download cache is kept)'
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+kernel: tree
+	@$(S)/build-kernel.sh
+
+selftests: tree
+	@$(S)/build-selftests.sh
+
+initramfs: selftests
+	@$(S)/initramfs.sh
+
+run: kernel initramfs
+	@$(S)/run-tests.sh
+
+boot: kernel initramfs
+	@if [ -n "$(CMD)" ]; then $(S)/boot.sh --cmd '$(subst ','\'',$(CMD))'; \
+	else $(S)/boot.sh --shell; fi
+
+shell: kernel initramfs
+	@$(S)/boot.sh --shell
+
+export:
+	@$(S)/export-series.sh
+
+test-tools:
+	@tests/run.sh
+
+test: test-tools run
+
+clean:
+	rm -rf build

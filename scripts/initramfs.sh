@@ -1,0 +1,31 @@
+#!/bin/bash
+# Build the guest's initramfs: static busybox, guest/init, a few /etc
+# files and the installed kselftests (build/kselftest, if built).
+# OUT=<file> (default build/initramfs.cpio.gz); rebuilt only when an
+# input changed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=${OUT:-$BUILD/initramfs.cpio.gz}
+ksft=$BUILD/kselftest
+busybox=/bin/busybox
+[ -x "$busybox" ] || die "static busybox missing; run scripts/deps.sh (package busybox-static)"
+
+if [ -f "$out" ] && [ -z "$(find "$TOP/guest" "$ksft" "$busybox" \
+		-newer "$out" -print -quit 2>/dev/null)" ]; then
+	exit 0
+fi
+
+root=$BUILD/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,lab,usr/bin,usr/sbin}
+cp "$busybox" "$root/bin/busybox"
+install -m 755 "$TOP/guest/init" "$root/init"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
+	>"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+[ -d "$ksft" ] && cp -a "$ksft" "$root/kselftest"
+(cd "$root" && find . -print0 | cpio --null -o -H newc --quiet -R 0:0) |
+	gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
+say "initramfs: $out ($(du -h "$out" | cut -f1))"

@@ -1,0 +1,58 @@
+# Shared helpers for the scripts in this directory: sourced, not run.
+# shellcheck shell=bash
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+CACHE=${PIDFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pidfd-lifecycle}
+TREE=${TREE:-$BUILD/linux}
+# Objects go apart from the source, one directory a configuration.
+OBJ=${OBJ:-$BUILD/obj}
+PATCHES=${PATCHES:-$TOP/patches}
+LOGS=$BUILD/logs
+mkdir -p "$BUILD" "$LOGS" "$CACHE"
+
+# Kernel make with the Debian rustc (the rustup one has no rust-src).
+KMAKE=(make -C "$TREE" O="$OBJ" -j"$(($(nproc) + 1))" RUSTC=/usr/bin/rustc
+       RUSTDOC=/usr/bin/rustdoc BINDGEN="${BINDGEN:-$HOME/.cargo/bin/bindgen}"
+       LIBCLANG_PATH=/usr/lib/llvm-19/lib)
+
+die() {
+	echo "error: $*" >&2
+	exit 1
+}
+
+say() {
+	echo "==> $*"
+}
+
+# run_step NAME LOG CMD...: run CMD with its output in LOG, print the
+# elapsed time every 30 s, and on failure point at the log's tail.
+run_step() {
+	local name=$1 log=$2 start pid rc
+	shift 2
+	start=$(date +%s)
+	say "$name (log: ${log#"$TOP"/})"
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	while ! wait_for "$pid" 30; do
+		echo "    ... $name: $(($(date +%s) - start)) s"
+	done
+	wait "$pid"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		echo "--- last lines of $log ---" >&2
+		tail -n 25 "$log" >&2
+		die "$name failed (exit $rc) after $(($(date +%s) - start)) s; full log: $log"
+	fi
+	echo "    $name: done in $(($(date +%s) - start)) s"
+}
+
+# wait_for PID SECONDS: true once PID has exited, false on timeout.
+wait_for() {
+	local i
+	for ((i = 0; i < $2; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 1
+	done
+	return 1
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""Summarise a lab boot: kselftest KTAP, KUnit KTAP and the console.
+
+  report.py --kselftest OUTPUT.log --console CONSOLE.log --kunit-tool PATH
+
+The kselftest output (run_kselftest.sh, KTAP with each program's own KTAP
+nested behind "# ") is counted case by case.  KUnit results are read from
+the console by the kernel's own parser, tools/testing/kunit/kunit.py.  A
+kernel splat in the console, a missing or truncated result, a program that
+crashed or timed out: each is a failure.  Prints one closing line
+"N passed, N failed, N skipped" and exits 1 on any failure.
+"""
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+
+# A result line: "ok 3 name # SKIP why", "not ok 1 selftests: x: y # exit=1".
+RESULT = re.compile(r'^(not ok|ok) (\d+)\s*-?\s*([^#]*?)\s*(?:#\s*(.*))?$')
+PLAN = re.compile(r'^1\.\.(\d+)')
+
+# What a kernel prints when something went wrong (the first line of it).
+SPLATS = re.compile(
+    r'(------------\[ cut here \]------------|\bBUG: |\bWARNING: |'
+    r'\bOops\b|Kernel panic|general protection fault|'
+    r'KASAN: |UBSAN: |possible circular locking|'
+    r'suspicious RCU usage|inconsistent lock state|'
+    r'possible recursive locking|INFO: task .* blocked|'
+    r'list_(add|del) corruption|ODEBUG: |Call Trace:)')
+
+
+class Counts:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.failures = []
+
+    def add(self, status, what):
+        if status == 'pass':
+            self.passed += 1
+        elif status == 'skip':
+            self.skipped += 1
+        else:
+            self.failed += 1
+            self.failures.append(what)
+
+
+def directive_status(ok, directive):
+    d = (directive or '').upper()
+    if d.startswith('SKIP'):
+        return 'skip'
+    if d.startswith('XFAIL'):
+        return 'pass'
+    if d.startswith('TIMEOUT'):
+        return 'fail'
+    return 'pass' if ok == 'ok' else 'fail'
+
+
+def parse_kselftest(lines, counts):
+    """Count one run_kselftest.sh log; returns a list of problems."""
+    problems = []
+    plan = None
+    seen = 0
+    inner = []  # results of the program being run, from "# " lines
+    for raw in lines:
+        line = raw.rstrip('\r\n')
+        m = PLAN.match(line)
+        if m and plan is None:
+            plan = int(m.group(1))
+            continue
+        m = RESULT.match(line)
+        if m:
+            seen += 1
+            ok, _, name, directive = m.groups()
+            status = directive_status(ok, directive)
+            prog = name.strip()
+            if inner:
+                for istatus, iname in inner:
+                    counts.add(istatus, f'{prog}: {iname}')
+                if status == 'fail' and not any(s == 'fail' for s, _ in inner):
+                    # every case passed, but the program did not (crash,
+                    # timeout, a result it never printed)
+                    counts.add('fail', f'{prog} ({directive or "failed"})')
+            else:
+                counts.add(status, f'{prog} ({directive or "no cases"})')
+            inner = []
+            continue
+        if line.startswith('# '):
+            m = RESULT.match(line[2:])
+            if m:
+                ok, _, name, directive = m.groups()
+                inner.append((directive_status(ok, directive), name.strip()))
+    if plan is None:
+        problems.append('no kselftest results (no KTAP plan in the output)')
+    elif seen != plan:
+        problems.append(f'kselftest planned {plan} programs, reported {seen}')
+    return problems
+
+
+def parse_kunit(console, tool, counts):
+    """Count the KUnit results in the console log with kunit.py parse."""
+    out = subprocess.run([sys.executable, tool, 'parse', '--json', console],
+                         capture_output=True, text=True, check=False)
+    text = out.stdout
+    start = text.find('{')
+    if start < 0:
+        return [f'kunit.py parse gave no results: {out.stderr.strip()}']
+    root = json.loads(text[start:])
+    problems = []
+
+    def walk(group, path):
+        for case in group.get('test_cases', []):
+            status = {'PASS': 'pass', 'SKIP': 'skip'}.get(case['status'],
+                                                          'fail')
+            counts.add(status, f'kunit: {path}{case["name"]}')
+        for sub in group.get('sub_groups', []):
+            walk(sub, f'{path}{sub["name"]}.')
+
+    walk(root, '')
+    misc = root.get('misc', {})
+    if misc.get('tests', 0) == 0:
+        problems.append('no KUnit results in the console')
+    if misc.get('errors', 0):
+        problems.append(f'{misc["errors"]} KUnit parse error(s)')
+    return problems
+
+
+def scan_console(console):
+    splats = []
+    with open(console, errors='replace') as f:
+        for n, line in enumerate(f, 1):
+            if SPLATS.search(line):
+                splats.append(f'{console}:{n}: {line.strip()}')
+    return splats
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--kselftest', help='run_kselftest.sh output')
+    ap.add_argument('--console', help='kernel console log')
+    ap.add_argument('--kunit-tool', help='path to kunit.py: count KUnit')
+    args = ap.parse_args()
+
+    counts = Counts()
+    problems = []
+    if args.kselftest:
+        with open(args.kselftest, errors='replace') as f:
+            problems += parse_kselftest(f, counts)
+    if args.console and args.kunit_tool:
+        problems += parse_kunit(args.console, args.kunit_tool, counts)
+    if args.console:
+        problems += [f'kernel splat: {s}' for s in scan_console(args.console)]
+
+    for what in counts.failures:
+        print(f'FAIL: {what}')
+    for what in problems:
+        print(f'FAIL: {what}')
+    failed = counts.failed + len(problems)
+    print(f'{counts.passed} passed, {failed} failed, {counts.skipped} skipped')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,23 @@
+#!/bin/bash
+# Boot the lab kernel, run the installed kselftests (pidfd and clone3 by
+# default) in the guest, and report them with the KUnit results that the
+# kernel printed while booting.  Exits non-zero on any failure, crash,
+# splat, timeout or missing result.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+name=${NAME:-run}
+collections=
+for t in ${TARGETS:-pidfd clone3}; do
+	collections="$collections -c $t"
+done
+rm -f "$LOGS/$name-output.log" "$LOGS/$name-console.log"
+NAME=$name "$TOP/scripts/boot.sh" --cmd \
+	"cd /kselftest && ./run_kselftest.sh$collections" || true
+say "results (kselftest: ${LOGS#"$TOP"/}/$name-output.log, KUnit and console: ${LOGS#"$TOP"/}/$name-console.log)"
+kunit=()
+grep -q '^CONFIG_KUNIT=y' "$OBJ/.config" &&
+	kunit=(--kunit-tool "$TREE/tools/testing/kunit/kunit.py")
+touch "$LOGS/$name-output.log" "$LOGS/$name-console.log"
+exec "$TOP/scripts/report.py" --kselftest "$LOGS/$name-output.log" \
+	--console "$LOGS/$name-console.log" "${kunit[@]}"

@@ -1,0 +1,95 @@
+#!/bin/bash
+# Materialise the kernel tree: a git repository holding one commit that
+# imports the pristine base (tagged "base"), then patches/ applied with
+# git am.  Idempotent: does nothing when patches/ has not changed since
+# the tree was made, and refuses to throw away work that was not exported.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series_hash() {
+	local f
+	f=$(find "$PATCHES" -name '*.patch' | sort)
+	# shellcheck disable=SC2086 # one path per word
+	cat /dev/null $f | sha256sum | cut -d' ' -f1
+}
+
+GIT=(git -C "$TREE" -c user.name="Series Builder"
+     -c user.email="builder@localhost")
+stamp=$TREE/.git/series-stamp
+
+import_base() {
+	local src tmp
+	src=$("$TOP/scripts/fetch-base.sh")
+	say "importing the base kernel from $src"
+	tmp=$TREE.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	if [ -d "$src" ]; then
+		tar -C "$src" --exclude=.git -cf - . | tar -C "$tmp" -xf -
+	else
+		tar -C "$tmp" --strip-components=1 -xf "$src"
+	fi
+	version=$(make -s -C "$tmp" kernelversion)
+	git -C "$tmp" init -q -b master
+	git -C "$tmp" add -A -f
+	# Fixed identity and dates: the same base gives the same commit id
+	# everywhere, so base-commit: in the exported series is stable.
+	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" \
+	GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+	git -C "$tmp" -c user.name="Linux $version" \
+		-c user.email="base@localhost" commit -q \
+		-m "Linux $version" -m "Imported from $(basename "$src")."
+	git -C "$tmp" tag base
+	mv "$tmp" "$TREE"
+}
+
+# The cover letter's subject and text, as a branch description (the form
+# that git format-patch --cover-from-description=subject reads).
+cover_description() {
+	awk '
+	hdr && /^Subject: / { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0;
+			      insub = 1; next }
+	hdr && insub && /^[ \t]/ { sub(/^[ \t]+/, " "); subj = subj $0; next }
+	hdr && /^$/ { hdr = 0; printf "%s\n\n", subj; next }
+	hdr { insub = 0; next }
+	/^[^ ].* \([0-9]+\):$/ { exit }
+	{ print }' hdr=1 "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+apply_series() {
+	local p
+	"${GIT[@]}" reset -q --hard base
+	for p in "$PATCHES"/0*.patch; do
+		[ -e "$p" ] || break
+		case $p in *0000-cover-letter.patch) continue ;; esac
+		"${GIT[@]}" am -q --keep-cr "$p" || {
+			"${GIT[@]}" am --abort || true
+			die "patch ${p#"$TOP"/} does not apply to the base; see git -C $TREE am"
+		}
+	done
+	cover=$PATCHES/0000-cover-letter.patch
+	[ -f "$cover" ] && "${GIT[@]}" config branch.master.description \
+		"$(cover_description "$cover")"
+	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
+	say "tree at $TREE: $("${GIT[@]}" rev-list --count base..HEAD) patch(es) on $("${GIT[@]}" log -1 --format=%s base)"
+}
+
+if [ "${1:-}" = --stamp ]; then
+	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
+	exit 0
+fi
+if [ "$TREE" != "$BUILD/linux" ]; then
+	[ -d "$TREE" ] || die "TREE=$TREE does not exist"
+	exit 0 # the user's own tree: build it as it is
+fi
+[ -d "$TREE/.git" ] || import_base
+
+want=$(series_hash)
+read -r have head 2>/dev/null <"$stamp" || { have=; head=; }
+[ "$want" = "$have" ] && exit 0
+
+if [ -n "$head" ] && { [ "$("${GIT[@]}" rev-parse HEAD)" != "$head" ] ||
+			! "${GIT[@]}" diff --quiet HEAD; }; then
+	die "patches/ changed, and so did $TREE since it was made; export the tree first (make export) or move it aside"
+fi
+apply_series

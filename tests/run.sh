@@ -1,0 +1,99 @@
+#!/bin/bash
+# Tests of the harness itself: the result parser, the tree/export round
+# trip, and clear errors on bad input.  Needs the materialised tree only
+# for kunit.py.  Prints "N passed, N failed" and exits non-zero on failure.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+F=$TOP/tests/fixtures
+KUNIT=$TOP/build/linux/tools/testing/kunit/kunit.py
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# check NAME WANT_STATUS WANT_REGEX CMD...: run CMD, compare.
+check() {
+	local name=$1 want=$2 re=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -Eq -- "$re" <<<"$out"; then
+		pass=$((pass + 1))
+		echo "ok - $name"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $name (exit $rc, wanted $want and /$re/)"
+		sed 's/^/    /' <<<"$out" | tail -n 15
+	fi
+}
+
+R=$TOP/scripts/report.py
+check "report: passing kselftest log" 0 '^3 passed, 0 failed, 1 skipped$' \
+	"$R" --kselftest "$F/ksft-pass.log"
+check "report: failures, a timeout and a crash each count" 1 \
+	'^2 passed, 3 failed, 0 skipped$' "$R" --kselftest "$F/ksft-fail.log"
+check "report: the failing case is named" 1 \
+	'FAIL: selftests: pidfd: autoreap_test: autoreap.exit_status' \
+	"$R" --kselftest "$F/ksft-fail.log"
+check "report: a timeout is a failure" 1 'FAIL: selftests: pidfd: pidfd_wait \(TIMEOUT' \
+	"$R" --kselftest "$F/ksft-fail.log"
+check "report: truncated output is a failure" 1 'planned 2 programs, reported 0' \
+	"$R" --kselftest "$F/ksft-truncated.log"
+check "report: empty output is a failure" 1 'no kselftest results' \
+	"$R" --kselftest /dev/null
+check "report: KUnit results counted" 0 '^5 passed, 0 failed, 1 skipped$' \
+	"$R" --kselftest "$F/ksft-pass.log" --console "$F/console-clean.log" \
+	--kunit-tool "$KUNIT"
+check "report: a KUnit failure fails" 1 'FAIL: kunit: .*rust_doctest_kernel_b' \
+	"$R" --console "$F/console-kunit-fail.log" --kunit-tool "$KUNIT"
+check "report: missing KUnit results fail" 1 'no KUnit results' \
+	"$R" --console "$F/console-no-kunit.log" --kunit-tool "$KUNIT"
+check "report: a kernel WARNING fails" 1 'kernel splat: .*WARNING: CPU: 0' \
+	"$R" --console "$F/console-warning.log"
+
+# The tree/export round trip on a toy "kernel": patches out, patches in,
+# byte for byte, and a second export changes nothing.
+toy=$tmp/toy
+mkdir -p "$toy/kernel" "$tmp/patches"
+printf 'kernelversion:\n\t@echo 0.0.1\n' >"$toy/Makefile"
+printf 'int x;\n' >"$toy/kernel/a.c"
+tar -C "$tmp" -cJf "$tmp/toy.tar.xz" toy
+env1=(env BUILD=$tmp/b1 PIDFD_CACHE=$tmp/cache KERNEL_SRC=$tmp/toy.tar.xz
+      PATCHES=$tmp/patches)
+check "tree: imports a base and tags it" 0 'tree at .*0 patch' \
+	"${env1[@]}" "$TOP/scripts/tree.sh"
+g=(git -C "$tmp/b1/linux" -c user.name=T -c user.email=t@localhost)
+printf 'int x = 1;\n' >"$tmp/b1/linux/kernel/a.c"
+"${g[@]}" commit -qam 'kernel: set x' -m 'Because.' -s
+"${g[@]}" config branch.master.description "$(printf 'toy: a series\n\nIt sets x.')"
+check "export: writes the patch and a cover letter" 0 'exported 1 patch' \
+	"${env1[@]}" "$TOP/scripts/export-series.sh"
+check "export: base-commit recorded" 0 'base-commit: [0-9a-f]{40}' \
+	cat "$tmp/patches/0000-cover-letter.patch"
+check "export: a second export changes nothing" 0 'up to date' \
+	"${env1[@]}" "$TOP/scripts/export-series.sh"
+env2=(env BUILD=$tmp/b2 PIDFD_CACHE=$tmp/cache KERNEL_SRC=$tmp/toy.tar.xz
+      PATCHES=$tmp/patches)
+check "tree: a fresh tree applies the series" 0 'tree at .*1 patch' \
+	"${env2[@]}" "$TOP/scripts/tree.sh"
+check "tree: the same base commit id everywhere" 0 '^$' \
+	diff <(git -C "$tmp/b1/linux" rev-parse base) \
+	     <(git -C "$tmp/b2/linux" rev-parse base)
+cp -r "$tmp/patches" "$tmp/patches.before"
+check "export: from the fresh tree, byte for byte the same" 0 'up to date' \
+	"${env2[@]}" "$TOP/scripts/export-series.sh"
+check "export: cover letter survives the round trip" 0 '^$' \
+	diff -r "$tmp/patches.before" "$tmp/patches"
+printf 'int x = 2;\n' >"$tmp/b2/linux/kernel/a.c"
+"${g[@]/b1/b2}" commit -qam 'kernel: set x again' -s
+printf 'oops\n' >>"$tmp/patches/0001-kernel-set-x.patch"
+check "tree: refuses to drop work that was not exported" 1 'export the tree first' \
+	"${env2[@]}" "$TOP/scripts/tree.sh"
+
+check "fetch: a missing KERNEL_SRC is a clear error" 1 'KERNEL_SRC=/nonexistent does not exist' \
+	env KERNEL_SRC=/nonexistent BUILD=$tmp/b3 "$TOP/scripts/fetch-base.sh"
+check "boot: no kernel is a clear error" 1 'no kernel at .*make kernel' \
+	env BUILD=$tmp/b3 "$TOP/scripts/boot.sh" --cmd true
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
