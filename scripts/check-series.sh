@@ -1,0 +1,225 @@
+#!/bin/bash
+# Check the series in patches/ the way a maintainer will, before it is
+# sent.  Every problem is printed as "FAIL <patch>: <what>" with the
+# details under it; the exit status is 1 if there was any.
+#
+#   1. the cover letter: a title, a body, no placeholder, and base-commit:
+#      equal to the tree's base tag
+#   2. subjects: [PATCH vN k/n] with one version and k = 1..n in order
+#   3. scripts/checkpatch.pl --strict: no error, warning or check
+#   4. each patch applies with git am on top of base + the ones before it
+#      (in a worktree of the tree: build/bisect-src)
+#   5. make rustfmtcheck after each patch: no Rust file it touches is
+#      left unformatted
+#   6. bisect build: the lab kernel (tinyconfig + config/lab.config) builds
+#      after each patch, with no compiler warning; objects in
+#      build/obj-bisect, one cold build then incremental steps.
+#      BISECT=0 skips it (quick runs; make send needs it).
+#
+# On success build/check.ok records the series checked (make send reads it).
+# BISECT_BUILD='shell command' replaces the kernel build of step 6 (the
+# tests use it on a toy tree); it runs in the worktree with SRC and OBJ set.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+BISECT=${BISECT:-1}
+SRC=${BISECT_SRC:-$BUILD/bisect-src}
+OBJB=${BISECT_OBJ:-$BUILD/obj-bisect}
+RUSTFMT=${RUSTFMT:-/usr/bin/rustfmt}
+GIT=(git -c user.name="Series Checker" -c user.email="checker@localhost")
+problems=0
+
+[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree first"
+base=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
+	die "$TREE has no tag \"base\" (the pristine kernel); run make tree"
+cover=$PATCHES/0000-cover-letter.patch
+mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+	! -name 0000-cover-letter.patch | sort)
+[ ${#patches[@]} -gt 0 ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export) first"
+n=${#patches[@]}
+
+# fail WHERE WHAT [DETAILS]: record a problem and print it.
+fail() {
+	problems=$((problems + 1))
+	echo "FAIL ${1#"$TOP"/}: $2"
+	[ -z "${3:-}" ] || sed 's/^/    /' <<<"$3"
+}
+
+# header FILE NAME: the unfolded value of mail header NAME in FILE.
+header() {
+	awk -v name="$2" '
+	/^$/ { exit }
+	/^[ \t]/ { if (on) val = val " " substr($0, 2); next }
+	{ on = 0 }
+	tolower($0) ~ "^" tolower(name) ": " { on = 1; val = substr($0, length(name) + 3) }
+	END { gsub(/[ \t]+/, " ", val); print val }' "$1"
+}
+
+say "checking ${PATCHES#"$TOP"/}/: $n patch(es) on $(git -C "$TREE" log -1 --format=%s "$base")"
+
+# 1. The cover letter.
+if [ ! -f "$cover" ]; then
+	fail "$cover" "no cover letter; make export writes it from the tree's branch description"
+	version=1
+else
+	subj=$(header "$cover" Subject)
+	title=$(sed -E 's/^\[[^]]*\] *//' <<<"$subj")
+	body=$(awk 'h && /^[^ ].* \([0-9]+\):$/ { exit } h { print } /^$/ { h = 1 }' "$cover" |
+	       grep -v -e '^\*\*\* BLURB HERE \*\*\*$' -e '^Describe the series here\.$' |
+	       grep '[^[:space:]]' || true)
+	case $title in
+	'' | '*** SUBJECT HERE ***' | SUBJECT)
+		fail "$cover" "the cover letter has no title (Subject: $subj)" \
+			"set it: git -C ${TREE#"$TOP"/} branch --edit-description (first line), then make export" ;;
+	esac
+	[ -n "$body" ] || fail "$cover" "the cover letter has no body" \
+		"describe the series: git -C ${TREE#"$TOP"/} branch --edit-description, then make export"
+	if grep -n 'EDITME' "$cover" >/dev/null; then
+		fail "$cover" "the cover letter still has EDITME placeholders" \
+			"$(grep -n EDITME "$cover")"$'\n'"describe them: git -C ${TREE#"$TOP"/} branch --edit-description, then make export"
+	fi
+	bc=$(sed -n 's/^base-commit: //p' "$cover")
+	if [ -z "$bc" ]; then
+		fail "$cover" "no base-commit: line; make export writes it (format-patch --base=base)"
+	elif [ "$bc" != "$base" ]; then
+		fail "$cover" "base-commit: $bc is not the base tag of the tree ($base)"
+	fi
+	version=$(sed -nE 's/^\[PATCH v([0-9]+) 0\/[0-9]+\].*/\1/p' <<<"$subj")
+	version=${version:-1}
+fi
+[ "$version" = 1 ] && prefix='PATCH' || prefix="PATCH v$version"
+if [ -f "$cover" ] && [[ $subj != "[$prefix 0/$n] "* ]]; then
+	fail "$cover" "subject does not start with [$prefix 0/$n] (there are $n patches)" "Subject: $subj"
+fi
+
+# 2. Subjects and numbering.
+k=0
+for p in "${patches[@]}"; do
+	k=$((k + 1))
+	subj=$(header "$p" Subject)
+	if [[ $subj != "[$prefix $k/$n] "* ]]; then
+		fail "$p" "subject does not start with [$prefix $k/$n]" "Subject: $subj"
+	fi
+done
+
+# 3. checkpatch.pl --strict, patch by patch, with the tree's own checkpatch.
+say "checkpatch.pl --strict"
+for p in "${patches[@]}"; do
+	out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --no-summary-file "$p" 2>&1)
+	rc=$?
+	total=$(grep -E '^total: ' <<<"$out" | tail -n 1)
+	if [ "$rc" != 0 ]; then
+		fail "$p" "checkpatch.pl --strict: ${total:-exit $rc}" \
+			"$(grep -v -e '^total: ' -e 'has style problems' -e '^NOTE: ' <<<"$out" | sed '/./,$!d')"
+	else
+		echo "    ok ${p#"$TOP"/}"
+	fi
+done
+
+# 4-6. Apply in order in a worktree of the tree; rustfmt and build each step.
+worktree() {
+	if [ -e "$SRC/.git" ] && git -C "$SRC" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		git -C "$SRC" am --abort >/dev/null 2>&1
+		git -C "$SRC" checkout -q -f --detach "$base" &&
+			git -C "$SRC" clean -q -fd
+	else
+		rm -rf "$SRC"
+		git -C "$TREE" worktree prune
+		say "making the worktree ${SRC#"$TOP"/} (at base)"
+		git -C "$TREE" worktree add -q --detach "$SRC" "$base"
+	fi
+}
+
+# try_step NAME LOG CMD...: run CMD with its output in LOG, print the
+# elapsed time every 30 s, return its status.
+try_step() {
+	local name=$1 log=$2 start pid rc=0
+	shift 2
+	start=$(date +%s)
+	"$@" >"$log" 2>&1 &
+	pid=$!
+	while ! wait_for "$pid" 30; do
+		echo "    ... $name: $(($(date +%s) - start)) s"
+	done
+	wait "$pid" || rc=$?
+	echo "    $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)") in $(($(date +%s) - start)) s"
+	return "$rc"
+}
+
+# kmake ARGS...: the kernel make of lib.sh, on the worktree.
+kmake() (
+	TREE=$SRC OBJ=$OBJB
+	. "$TOP/scripts/lib.sh"
+	"${KMAKE[@]}" "$@"
+)
+
+build() {
+	if [ -n "${BISECT_BUILD:-}" ]; then
+		(cd "$SRC" && SRC=$SRC OBJ=$OBJB bash -c "$BISECT_BUILD")
+	else
+		mkdir -p "$OBJB"
+		TREE=$SRC OBJ=$OBJB "$TOP/scripts/configure.sh" &&
+			kmake bzImage
+	fi
+}
+
+worktree || die "could not make the worktree $SRC of $TREE at base; remove $SRC and run git -C $TREE worktree prune"
+if [ "$BISECT" = 1 ]; then
+	say "apply, rustfmtcheck and build the lab kernel after each patch (objects: ${OBJB#"$TOP"/}; BISECT=0 skips the builds)"
+else
+	say "apply and rustfmtcheck after each patch (BISECT=0: no builds)"
+fi
+k=0
+broken=
+for p in "${patches[@]}"; do
+	k=$((k + 1))
+	tag=$(printf '%02d' "$k")
+	echo "  [$k/$n] ${p#"$TOP"/}"
+	if ! out=$("${GIT[@]}" -C "$SRC" am --keep-cr "$p" 2>&1); then
+		fail "$p" "does not apply with git am on top of base$([ "$k" -gt 1 ] && echo " + patches 1-$((k - 1))")" \
+			"$(grep -v -e '^hint:' -e '^Applying:' <<<"$out")"
+		"${GIT[@]}" -C "$SRC" am --abort >/dev/null 2>&1
+		echo "    (patches after this one were not applied, built or checked)"
+		break
+	fi
+	mapfile -t touched < <(git -C "$SRC" diff --name-only HEAD~1 HEAD -- '*.rs')
+	if [ ${#touched[@]} -gt 0 ]; then
+		log=$LOGS/check-rustfmt-$tag.log
+		if ! kmake -s RUSTFMT="$RUSTFMT" rustfmtcheck >"$log" 2>&1; then
+			bad=$(sed -n "s|^Diff in $SRC/\(.*\):[0-9]*:\$|\1|p" "$log" | sort -u |
+			      grep -Fx -f <(printf '%s\n' "${touched[@]}") || true)
+			if [ -n "$bad" ]; then
+				fail "$p" "rustfmtcheck: not formatted: $(echo $bad)" \
+					"$(head -n 30 "$log")"$'\n'"(full diff: ${log#"$TOP"/}; fix with make rustfmt in the tree)"
+			elif ! grep -q '^Diff in ' "$log"; then
+				fail "$p" "make rustfmtcheck failed to run (log: ${log#"$TOP"/})" "$(tail -n 5 "$log")"
+			fi
+		fi
+	fi
+	[ "$BISECT" = 1 ] || continue
+	log=$LOGS/check-build-$tag.log
+	if ! try_step "build after patch $k" "$log" build; then
+		fail "$p" "the lab kernel ${broken:+still }does not build after this patch${broken:+ (broken since patch $broken)} (log: ${log#"$TOP"/})" \
+			"$(grep -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:|\*\*\* ' "$log" | head -n 30)"
+		broken=${broken:-$k}
+		continue
+	fi
+	broken=
+	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
+		fail "$p" "compiler warnings after this patch (log: ${log#"$TOP"/})" \
+			"$(grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$log" | head -n 30)"
+	fi
+done
+if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
+	"$(git -C "$TREE" rev-parse 'HEAD^{tree}' 2>/dev/null)" ]; then
+	echo "note: ${TREE#"$TOP"/} differs from patches/ (not exported yet? make export)"
+fi
+
+series=$(cat "${patches[@]}" "$cover" 2>/dev/null | sha256sum | cut -d' ' -f1)
+rm -f "$BUILD/check.ok"
+if [ "$problems" -gt 0 ]; then
+	echo "make check: $problems problem(s) in the series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export, make check"
+	exit 1
+fi
+echo "$series bisect=$BISECT" >"$BUILD/check.ok"
+echo "make check: the series is ready to send ([$prefix 0/$n], $n patch(es)$([ "$BISECT" = 1 ] && echo ", each one builds" || echo ", builds not checked: BISECT=0"))"

@@ -1,0 +1,135 @@
+#!/bin/bash
+# Tests of make check (scripts/check-series.sh) and make bump
+# (scripts/bump-version.sh) on a toy series: a clean series passes, and
+# each deliberate breakage fails with a message that names the patch.
+# Needs the materialised tree (make tree) for checkpatch.pl.
+# Prints "N passed, N failed" and exits non-zero on failure.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/toy-series.sh"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# check NAME WANT_STATUS WANT_REGEX CMD...: run CMD, compare.
+check() {
+	local name=$1 want=$2 re=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -Eq -- "$re" <<<"$out"; then
+		pass=$((pass + 1))
+		echo "ok - $name"
+	else
+		fail=$((fail + 1))
+		echo "not ok - $name (exit $rc, wanted $want and /$re/)"
+		sed 's/^/    /' <<<"$out" | tail -n 25
+	fi
+}
+
+toy_series "$tmp" || { echo "0 passed, 1 failed"; exit 1; }
+CHECK=("${TOY_ENV[@]}" BISECT_BUILD="$TOY_BUILD")
+CS=$TOP/scripts/check-series.sh
+P1=0001-kernel-give-the-answer-a-value.patch
+P2=0002-rust-add-the-answer.patch
+
+check "check: the clean toy series passes" 0 'ready to send \(\[PATCH 0/2\], 2 patch\(es\), each one builds\)' \
+	"${CHECK[@]}" "$CS"
+check "check: BISECT=0 says the builds were skipped" 0 'builds not checked: BISECT=0' \
+	"${CHECK[@]}" BISECT=0 "$CS"
+
+# broken NAME: a copy of the series in $tmp/NAME to break; prints its path.
+broken() {
+	rm -rf "${tmp:?}/$1"
+	cp -r "$tmp/patches" "$tmp/$1"
+	echo "$tmp/$1"
+}
+
+d=$(broken trailing)
+sed -i 's/^+int answer = 42;$/+int answer = 42; /' "$d/$P1"
+check "check: a trailing space fails checkpatch, naming the patch" 1 \
+	"FAIL $d/$P1: checkpatch.pl --strict: total: 1 errors" \
+	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+check "check: checkpatch's own message and line are shown" 1 \
+	'ERROR: trailing whitespace' "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
+d=$(broken nosob)
+sed -i '/^Signed-off-by: /d' "$d/$P2"
+check "check: a missing Signed-off-by fails, naming the patch" 1 \
+	"FAIL $d/$P2: checkpatch.pl --strict: total: 1 errors" \
+	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+check "check: ... and says what is missing" 1 "Missing Signed-off-by" \
+	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
+d=$(broken nobuild)
+sed -i 's/^+int answer = 42;$/+int answer = 42/' "$d/$P1"
+check "check: a patch that does not build fails, naming the patch" 1 \
+	"FAIL $d/$P1: the lab kernel does not build after this patch" \
+	"${CHECK[@]}" PATCHES="$d" "$CS"
+check "check: the compiler's error is shown" 1 "kernel/answer.c:3:.*error" \
+	"${CHECK[@]}" PATCHES="$d" "$CS"
+check "check: a patch that does not build passes with BISECT=0 (no build)" 0 \
+	'builds not checked' "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
+d=$(broken warning)
+sed -i 's/^+int answer = 42;$/+static int answer = 42;/' "$d/$P1"
+check "check: a new compiler warning fails, naming the patch" 1 \
+	"FAIL $d/$P1: compiler warnings after this patch" \
+	"${CHECK[@]}" PATCHES="$d" "$CS"
+
+d=$(broken rustfmt)
+sed -i 's/^+pub const ANSWER: i32 = 42;$/+pub const ANSWER: i32 =  42;/' "$d/$P2"
+check "check: unformatted Rust fails rustfmtcheck, naming the patch and file" 1 \
+	"FAIL $d/$P2: rustfmtcheck: not formatted: rust/answer.rs" \
+	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
+d=$(broken noapply)
+sed -i 's/^-int answer;$/-int answer = 7;/' "$d/$P1"
+check "check: a patch that does not apply fails, naming the patch" 1 \
+	"FAIL $d/$P1: does not apply with git am on top of base" \
+	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
+d=$(broken cover)
+sed -i -e 's/^Subject: \[PATCH 0\/2\] .*/Subject: [PATCH 0\/2] *** SUBJECT HERE ***/' \
+	-e '/^This series/d' -e '/^base-commit:/d' "$d/0000-cover-letter.patch"
+out=$("${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS" 2>&1)
+for what in "has no title" "has no body" "no base-commit: line"; do
+	check "check: cover letter: $what" 0 "FAIL $d/0000-cover-letter.patch: .*$what" \
+		echo "$out"
+done
+
+d=$(broken numbering)
+sed -i 's/^Subject: \[PATCH 2\/2\]/Subject: [PATCH v2 2\/2]/' "$d/$P2"
+check "check: a subject with the wrong version or number fails" 1 \
+	"FAIL $d/$P2: subject does not start with \[PATCH 2/2\]" \
+	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
+# make bump: v1 -> v2, a changelog in the cover letter, [PATCH v2 k/n].
+BUMP=("${TOY_ENV[@]}" "$TOP/scripts/bump-version.sh")
+check "bump: v1 -> v2 with a changelog" 0 'v2' \
+	env CHANGES='- rust: document the constant' "${BUMP[@]}"
+check "bump: the cover letter is [PATCH v2 0/2]" 0 '^Subject: \[PATCH v2 0/2\] toy: the answer$' \
+	cat "$tmp/patches/0000-cover-letter.patch"
+check "bump: the patches are [PATCH v2 k/2]" 0 '^Subject: \[PATCH v2 2/2\] rust: add the answer$' \
+	cat "$tmp/patches/$P2"
+check "bump: the cover letter has Changes in v2" 0 '^Changes in v2:$' \
+	cat "$tmp/patches/0000-cover-letter.patch"
+check "bump: ... with the changes given" 0 '^- rust: document the constant$' \
+	cat "$tmp/patches/0000-cover-letter.patch"
+check "bump: the v2 series passes make check" 0 'ready to send \(\[PATCH v2 0/2\]' \
+	"${CHECK[@]}" BISECT=0 "$CS"
+check "bump: without CHANGES an EDITME placeholder is left" 0 'Changes in v3' \
+	"${BUMP[@]}"
+check "bump: ... and make check refuses it" 1 'FAIL .*0000-cover-letter.patch: .*EDITME' \
+	"${CHECK[@]}" BISECT=0 "$CS"
+check "bump: newest changes first" 0 '^$' \
+	diff <(grep -o '^Changes in v[0-9]*' "$tmp/patches/0000-cover-letter.patch") \
+	     <(printf 'Changes in v3\nChanges in v2\n')
+check "bump: the changelog survives make tree from patches/" 0 'Changes in v2:' \
+	bash -c "rm -rf '$tmp/b2' && env BUILD='$tmp/b2' PIDFD_CACHE='$tmp/cache' \
+		PATCHES='$tmp/patches' KERNEL_SRC='$tmp/toy.tar.xz' '$TOP/scripts/tree.sh' >/dev/null &&
+		git -C '$tmp/b2/linux' config branch.master.description"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
