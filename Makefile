@@ -21,6 +21,13 @@ help:
 	@echo 'make shell      an interactive shell in the guest'
 	@echo 'make tree       materialise build/linux: base + patches/ (git am)'
 	@echo 'make export     write build/linux commits back to patches/'
+	@echo 'make check      check the series as maintainers will: checkpatch,'
+	@echo '                git am on the base, rustfmt, a build after each'
+	@echo '                patch (BISECT=0 skips the builds), cover letter'
+	@echo 'make bump       start the next version: vN+1, "Changes in vN+1:"'
+	@echo '                in the cover letter (CHANGES=, LINK=), export'
+	@echo 'make send       git send-email to get_maintainer.pl recipients,'
+	@echo '                one thread; a dry run unless SEND=yes'
 	@echo 'make kernel     configure and build the kernel (incremental)'
 	@echo 'make selftests  build and install the kselftests (static)'
 	@echo 'make deps       install missing Debian packages and bindgen'
@@ -54,10 +61,27 @@ shell: kernel initramfs
 export:
 	@$(S)/export-series.sh
 
+.PHONY: check bump send test-check test-send
+
+check: tree
+	@$(S)/check-series.sh
+
+bump: tree
+	@$(S)/bump-version.sh
+
+send: tree
+	@$(S)/send-series.sh
+
 test-tools:
 	@tests/run.sh
 
-test: test-tools run
+test-check: tree
+	@tests/check-series.sh
+
+test-send: tree
+	@tests/send-capture.sh
+
+test: test-tools test-check test-send run
 
 clean:
 	rm -rf build

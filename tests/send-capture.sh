@@ -1,0 +1,143 @@
+#!/bin/bash
+# make send end to end: the series goes through git send-email into an
+# SMTP server on 127.0.0.1 that keeps what it is sent
+# (tests/smtp-capture.py), and tests/verify-sent.py checks the mails:
+# count, subjects and numbering, threading, recipients, git am on the base
+# giving the materialised tree.  Always on a toy series (plus the refusals
+# and a v2); also on the real series when patches/ has one.  Needs the
+# materialised tree (make tree), no booted kernel.  Nothing is sent
+# anywhere but 127.0.0.1.  Prints "N passed, N failed".
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/toy-series.sh"
+pass=0
+fail=0
+tmp=$(mktemp -d)
+srv=
+trap '[ -z "$srv" ] || kill "$srv" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
+
+# No personal git configuration (sendemail.*, aliases) in the test.
+: >"$tmp/gitconfig"
+export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$tmp/gitconfig
+# The toy developer, who exports (the cover letter's From:) and sends.
+export GIT_COMMITTER_NAME="Toy Dev" GIT_COMMITTER_EMAIL=dev@example.org
+SENDER='Toy Dev <dev@example.org>'
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() {
+	fail=$((fail + 1))
+	echo "not ok - $1"
+	[ -z "${2:-}" ] || sed 's/^/    /' <<<"$2" | tail -n 25
+}
+
+# check NAME WANT_STATUS WANT_REGEX CMD...: run CMD, compare.
+check() {
+	local name=$1 want=$2 re=$3 out rc
+	shift 3
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" = "$want" ] && grep -Eq -- "$re" <<<"$out"; then
+		ok "$name"
+	else
+		not_ok "$name (exit $rc, wanted $want and /$re/)" "$out"
+	fi
+}
+
+# capture DIR: start the SMTP server keeping mails in DIR; sets $srv, $port.
+capture() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	python3 "$TOP/tests/smtp-capture.py" "$1" --idle 300 &
+	srv=$!
+	for _ in $(seq 100); do [ -f "$1/port" ] && break; sleep 0.1; done
+	port=$(cat "$1/port" 2>/dev/null) || { not_ok "the SMTP capture server starts"; return 1; }
+}
+stop() { kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; srv=; }
+mails() { find "$1" -name '*.eml' | wc -l; }
+
+# verify NAME DIR PATCHES TREE: the verifier's checks, each counted.
+verify() {
+	local out line
+	out=$(python3 "$TOP/tests/verify-sent.py" --captured "$2" --patches "$3" \
+		--tree "$4" ${5:+--sender "$5"} 2>&1)
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) ok "$1: ${line#ok - }" ;;
+		"not ok - "*) not_ok "$1: ${line#not ok - }" ;;
+		*) echo "$line" ;;
+		esac
+	done <<<"$out"
+	grep -q '^ok - ' <<<"$out" || not_ok "$1: the verifier ran" "$out"
+}
+
+# The toy series: its own base, tree and patches, all under $tmp.
+if ! toy_series "$tmp"; then
+	not_ok "toy series: make the toy kernel and series (make tree first)"
+else
+	SEND=("${TOY_ENV[@]}" BISECT_BUILD="$TOY_BUILD" FROM="$SENDER" "$TOP/scripts/send-series.sh")
+
+	capture "$tmp/dry"
+	check "toy: a dry run by default" 0 'DRY RUN of git send-email' \
+		env SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${SEND[@]}"
+	stop
+	check "toy: the dry run sent nothing" 0 '^0$' mails "$tmp/dry"
+	check "toy: the dry run keeps the mails with their headers" 0 '^To: Kay Maintainer <kay@example.org>$' \
+		cat "$tmp/b/outgoing/0001-kernel-give-the-answer-a-value.patch"
+
+	check "toy: a bad address stops it with an error (git send-email says 0)" 1 \
+		'git send-email stopped after 0 of 3 mails: error: unable to extract a valid address' \
+		env TO='root <root@vm.>' "${SEND[@]}"
+	check "toy: no real send without the bisect build" 1 'refusing to send: a real send needs the full make check' \
+		env SEND=yes BISECT=0 SMTP_SERVER=mail.example.org "${SEND[@]}"
+	check "toy: no real send with NOCHECK" 1 'refusing to send' \
+		env SEND=yes NOCHECK=1 "${SEND[@]}"
+
+	capture "$tmp/v1"
+	check "toy: SEND=yes sends v1 through 127.0.0.1 after make check" 0 'sent v1' \
+		env SEND=yes SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${SEND[@]}"
+	stop
+	verify "toy v1" "$tmp/v1" "$tmp/patches" "$tmp/b/linux" dev@example.org
+
+	"${TOY_ENV[@]}" CHANGES='- rust: say what the answer is' "$TOP/scripts/bump-version.sh" >/dev/null
+	capture "$tmp/v2"
+	check "toy: v2 after make bump is sent" 0 'sent v2' \
+		env SEND=yes SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${SEND[@]}"
+	stop
+	verify "toy v2" "$tmp/v2" "$tmp/patches" "$tmp/b/linux" dev@example.org
+	check "toy v2: the cover letter has its changelog" 0 '^Changes in v2:' cat "$tmp/v2/0001.eml"
+
+	# A series that fails make check is not sent.
+	bad=$tmp/bad
+	mkdir -p "$bad"
+	if toy_series "$bad"; then
+		printf 'int more; \n' >>"$bad/b/linux/kernel/answer.c"
+		"${TOY_GIT[@]}" commit -q -a --amend --no-edit
+		"${TOY_ENV[@]}" "$TOP/scripts/export-series.sh" >/dev/null
+		capture "$tmp/refused"
+		check "toy: a series that fails make check is refused" 1 \
+			'refusing to send: make check failed' \
+			env SEND=yes SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${TOY_ENV[@]}" \
+			BISECT_BUILD="$TOY_BUILD" FROM="$SENDER" "$TOP/scripts/send-series.sh"
+		stop
+		check "toy: ... and nothing was sent" 0 '^0$' mails "$tmp/refused"
+	else
+		not_ok "toy: make the broken toy series"
+	fi
+fi
+
+# The real series, on the materialised tree.
+if [ -n "$(find "$TOP/patches" -name '0001-*.patch' 2>/dev/null)" ]; then
+	check "real: make check BISECT=0 passes on patches/" 0 'ready to send' \
+		env BISECT=0 "$TOP/scripts/check-series.sh"
+	capture "$tmp/real"
+	check "real: SEND=yes NOCHECK=1 sends the series through 127.0.0.1" 0 'sent v[0-9]+' \
+		env SEND=yes NOCHECK=1 SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" \
+		FROM='Test Sender <sender@example.org>' "$TOP/scripts/send-series.sh"
+	stop
+	verify "real" "$tmp/real" "$TOP/patches" "$TOP/build/linux" sender@example.org
+else
+	echo "# patches/ has no series yet: the real series was not sent"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
