@@ -45,7 +45,7 @@ make_initrd() {
 	rm -rf "$work/root"
 	mkdir -p "$work/root/lab"
 	printf '%s\n' "$1" >"$work/root/lab/cmd"
-	(cd "$work/root" && find lab | cpio -o -H newc --quiet -R 0:0) |
+	(cd "$work/root" && find lab | cpio -o -H newc --quiet -R 0:0 | gzip) |
 		cat "$INITRD" - >"$2"
 }
 

@@ -11,7 +11,7 @@ ksft=$BUILD/kselftest
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "static busybox missing; run scripts/deps.sh (package busybox-static)"
 
-if [ -f "$out" ] && [ -z "$(find "$TOP/guest" "$ksft" "$busybox" \
+if [ -f "$out" ] && [ -z "$(find "$TOP/guest" "$ksft" "$busybox" "$0" \
 		-newer "$out" -print -quit 2>/dev/null)" ]; then
 	exit 0
 fi
@@ -25,6 +25,12 @@ printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\
 	>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 [ -d "$ksft" ] && cp -a "$ksft" "$root/kselftest"
+# kselftest's runner times each test out with GNU timeout --foreground
+# (busybox's has no --foreground): bring it, with the libraries it needs.
+for f in /usr/bin/timeout $(ldd /usr/bin/timeout | grep -o '/[^ ]*'); do
+	mkdir -p "$root$(dirname "$f")"
+	cp -L "$f" "$root$f"
+done
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet -R 0:0) |
 	gzip -1 >"$out.tmp"
 mv "$out.tmp" "$out"

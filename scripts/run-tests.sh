@@ -1,6 +1,7 @@
 #!/bin/bash
 # Boot the lab kernel, run the installed kselftests (pidfd and clone3 by
-# default) in the guest, and report them with the KUnit results that the
+# default; each may take KSFT_TIMEOUT seconds, 300 by default: TCG is slow)
+# in the guest, and report them with the KUnit results that the
 # kernel printed while booting.  Exits non-zero on any failure, crash,
 # splat, timeout or missing result.
 set -euo pipefail
@@ -13,11 +14,13 @@ for t in ${TARGETS:-pidfd clone3}; do
 done
 rm -f "$LOGS/$name-output.log" "$LOGS/$name-console.log"
 NAME=$name "$TOP/scripts/boot.sh" --cmd \
-	"cd /kselftest && ./run_kselftest.sh$collections" || true
+	"cd /kselftest && ./run_kselftest.sh -o ${KSFT_TIMEOUT:-300}$collections" ||
+	true
 say "results (kselftest: ${LOGS#"$TOP"/}/$name-output.log, KUnit and console: ${LOGS#"$TOP"/}/$name-console.log)"
 kunit=()
 grep -q '^CONFIG_KUNIT=y' "$OBJ/.config" &&
 	kunit=(--kunit-tool "$TREE/tools/testing/kunit/kunit.py")
 touch "$LOGS/$name-output.log" "$LOGS/$name-console.log"
 exec "$TOP/scripts/report.py" --kselftest "$LOGS/$name-output.log" \
-	--console "$LOGS/$name-console.log" "${kunit[@]}"
+	--console "$LOGS/$name-console.log" "${kunit[@]}" \
+	--known-failures "$TOP/config/known-failures"

@@ -41,6 +41,13 @@ check "report: truncated output is a failure" 1 'planned 2 programs, reported 0'
 	"$R" --kselftest "$F/ksft-truncated.log"
 check "report: empty output is a failure" 1 'no kselftest results' \
 	"$R" --kselftest /dev/null
+printf 'pidfd:pidfd_open_test fails for a reason of its own\n' >"$tmp/known"
+check "report: a known failure counts as a skip, with its reason" 1 \
+	'KNOWN FAILURE .*pidfd_open_test: fails for a reason of its own' \
+	"$R" --kselftest "$F/ksft-fail.log" --known-failures "$tmp/known"
+check "report: a known failure that passes is pointed out" 0 \
+	'NOTE: selftests: clone3: clone3 is listed as a known failure' \
+	"$R" --kselftest "$F/ksft-pass.log" --known-failures <(echo clone3:clone3 x)
 check "report: KUnit results counted" 0 '^5 passed, 0 failed, 1 skipped$' \
 	"$R" --kselftest "$F/ksft-pass.log" --console "$F/console-clean.log" \
 	--kunit-tool "$KUNIT"
