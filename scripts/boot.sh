@@ -9,7 +9,8 @@
 # path in the guest.  Logs: build/logs/$NAME-console.log (kernel console)
 # and build/logs/$NAME-output.log (the command's output).
 #
-# Environment: KERNEL, INITRD, SHARE, NAME, BOOT_TIMEOUT (seconds, default
+# Environment: KERNEL, INITRD, SHARE, NAME, OUTPUT_SHOW (a regex: show
+# only the output lines that match; the log keeps all), BOOT_TIMEOUT (seconds, default
 # 1200), SMP (2), MEM (2G), ACCEL (tcg, kvm or auto: kvm only once a probe
 # boot proved that it works here).
 set -euo pipefail
@@ -105,7 +106,9 @@ make_initrd "$cmd" "$work/initrd"
 start=$(date +%s)
 say "booting $(basename "$KERNEL") under QEMU ($accel, timeout ${BOOT_TIMEOUT}s); console: ${console#"$TOP"/}"
 run_qemu "$accel" "$BOOT_TIMEOUT" "$console" "$output" "$work/initrd"
-tail -n +1 -f --pid="$qpid" "$output" | grep -v '^LAB-EXIT: ' || true
+tail -n +1 -f --pid="$qpid" "$output" |
+	awk -v show="${OUTPUT_SHOW:-.}" '!/^LAB-EXIT: / && $0 ~ show {
+		print; fflush() }' || true
 rc=0
 wait "$qpid" || rc=$?
 elapsed=$(($(date +%s) - start))

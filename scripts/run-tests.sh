@@ -13,7 +13,9 @@ for t in ${TARGETS:-pidfd clone3}; do
 	collections="$collections -c $t"
 done
 rm -f "$LOGS/$name-output.log" "$LOGS/$name-console.log"
-NAME=$name "$TOP/scripts/boot.sh" --cmd \
+# Show each program and result as it comes; the log has every line.
+NAME=$name OUTPUT_SHOW='^(ok|not ok|# selftests:|# (not )?ok )' \
+	"$TOP/scripts/boot.sh" --cmd \
 	"cd /kselftest && ./run_kselftest.sh -o ${KSFT_TIMEOUT:-300}$collections" ||
 	true
 say "results (kselftest: ${LOGS#"$TOP"/}/$name-output.log, KUnit and console: ${LOGS#"$TOP"/}/$name-console.log)"
