@@ -17,7 +17,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 KERNEL=${KERNEL:-$OBJ/arch/x86/boot/bzImage}
-INITRD=${INITRD:-$BUILD/initramfs.cpio.gz}
+INITRD=${INITRD:-$INITRAMFS}
 SHARE=$(realpath "${SHARE:-$TOP}")
 NAME=${NAME:-boot}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}

@@ -1,13 +1,13 @@
 #!/bin/bash
 # Build the guest's initramfs: static busybox, guest/init, a few /etc
-# files and the installed kselftests (build/kselftest, if built).
-# OUT=<file> (default build/initramfs.cpio.gz); rebuilt only when an
+# files and the installed kselftests ($KSFT, if built), into $INITRAMFS
+# (build/obj/initramfs.cpio.gz for build/linux); rebuilt only when an
 # input changed.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-out=${OUT:-$BUILD/initramfs.cpio.gz}
-ksft=$BUILD/kselftest
+out=$INITRAMFS
+ksft=$KSFT
 busybox=/bin/busybox
 [ -x "$busybox" ] || die "static busybox missing; run scripts/deps.sh (package busybox-static)"
 
@@ -16,7 +16,7 @@ if [ -f "$out" ] && [ -z "$(find "$TOP/guest" "$ksft" "$busybox" "$0" \
 	exit 0
 fi
 
-root=$BUILD/initramfs
+root=$OBJ/initramfs
 rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,lab,usr/bin,usr/sbin}
 cp "$busybox" "$root/bin/busybox"

@@ -5,8 +5,15 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 CACHE=${PIDFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pidfd-lifecycle}
 TREE=${TREE:-$BUILD/linux}
-# Objects go apart from the source, one directory a configuration.
-OBJ=${OBJ:-$BUILD/obj}
+# Objects go apart from the source, one directory a tree and
+# configuration; so do the installed kselftests and the initramfs.
+if [ "$TREE" = "$BUILD/linux" ]; then
+	OBJ=${OBJ:-$BUILD/obj}
+else
+	OBJ=${OBJ:-$BUILD/obj-$(basename "$TREE")-$(echo "$TREE" | cksum | cut -c1-6)}
+fi
+KSFT=$OBJ/kselftest-install
+INITRAMFS=$OBJ/initramfs.cpio.gz
 PATCHES=${PATCHES:-$TOP/patches}
 LOGS=$BUILD/logs
 mkdir -p "$BUILD" "$LOGS" "$CACHE"
