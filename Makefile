@@ -8,6 +8,16 @@
 SHELL := /bin/bash
 S := scripts
 
+# DEBUG=1: the debug kernel (config/debug.config: KASAN, lockdep, PROVE_RCU,
+# DEBUG_OBJECTS ...) in an object directory of its own, booted with
+# panic_on_warn=1 and longer timeouts (TCG runs it several times slower).
+ifeq ($(DEBUG),1)
+export CONFIG_FRAGMENTS += debug.config
+export KERNEL_CMDLINE += panic_on_warn=1
+export BOOT_TIMEOUT ?= 3600
+export KSFT_TIMEOUT ?= 1200
+endif
+
 .PHONY: help deps tree kernel selftests initramfs run boot shell export \
 	test test-tools clean
 
@@ -16,6 +26,9 @@ help:
 	@echo '                clone3 kselftests and the KUnit tests, report'
 	@echo '                (installs what is missing first)'
 	@echo 'make test       the project test suite: tool tests, then make run'
+	@echo 'make test-debug make run on the debug kernel (KASAN, lockdep, ...,'
+	@echo '                panic_on_warn); any splat fails, named by kind.'
+	@echo '                DEBUG=1 makes boot/shell/kernel use that kernel too'
 	@echo 'make boot CMD=  run CMD as root in the guest (the project directory'
 	@echo '                is mounted at the same path); no CMD: a shell'
 	@echo 'make shell      an interactive shell in the guest'
@@ -82,6 +95,10 @@ test-send: tree
 	@tests/send-capture.sh
 
 test: test-tools test-check test-send run
+
+.PHONY: test-debug
+test-debug:
+	@$(MAKE) --no-print-directory run DEBUG=1 NAME=debug
 
 clean:
 	rm -rf build

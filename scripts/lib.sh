@@ -6,11 +6,17 @@ BUILD=${BUILD:-$TOP/build}
 CACHE=${PIDFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pidfd-lifecycle}
 TREE=${TREE:-$BUILD/linux}
 # Objects go apart from the source, one directory a tree and
-# configuration; so do the installed kselftests and the initramfs.
+# configuration; so do the installed kselftests and the initramfs.  Extra
+# fragments (CONFIG_FRAGMENTS="debug.config") suffix the directory's name:
+# build/obj-debug, build/obj-<tree>-<sum>-debug.
+cfgtag=
+for f in ${CONFIG_FRAGMENTS:-}; do
+	cfgtag=$cfgtag-$(basename "$f" .config)
+done
 if [ "$TREE" = "$BUILD/linux" ]; then
-	OBJ=${OBJ:-$BUILD/obj}
+	OBJ=${OBJ:-$BUILD/obj$cfgtag}
 else
-	OBJ=${OBJ:-$BUILD/obj-$(basename "$TREE")-$(echo "$TREE" | cksum | cut -c1-6)}
+	OBJ=${OBJ:-$BUILD/obj-$(basename "$TREE")-$(echo "$TREE" | cksum | cut -c1-6)$cfgtag}
 fi
 KSFT=$OBJ/kselftest-install
 INITRAMFS=$OBJ/initramfs.cpio.gz

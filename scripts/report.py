@@ -22,14 +22,44 @@ import sys
 RESULT = re.compile(r'^(not ok|ok) (\d+)\s*-?\s*([^#]*?)\s*(?:#\s*(.*))?$')
 PLAN = re.compile(r'^1\.\.(\d+)')
 
-# What a kernel prints when something went wrong (the first line of it).
-SPLATS = re.compile(
-    r'(------------\[ cut here \]------------|\bBUG: |\bWARNING: |'
-    r'\bOops\b|Kernel panic|general protection fault|'
-    r'KASAN: |UBSAN: |possible circular locking|'
-    r'suspicious RCU usage|inconsistent lock state|'
-    r'possible recursive locking|INFO: task .* blocked|'
-    r'list_(add|del) corruption|ODEBUG: |Call Trace:)')
+# What a kernel prints when something went wrong, by kind, the most
+# specific first: a lockdep report also says "WARNING:", a KASAN report
+# "BUG:".  Generic lines (True) also belong to a report of another kind:
+# WARN()'s banner under its message, a stack, the panic that
+# panic_on_warn makes of it.
+SPLAT_KINDS = [
+    ('KASAN', False, r'\bBUG: KASAN: |\bKASAN: '),
+    ('KFENCE', False, r'\bBUG: KFENCE: '),
+    ('UBSAN', False, r'\bUBSAN: '),
+    ('lockdep', False,
+     r'possible circular locking|possible recursive locking|'
+     r'inconsistent lock state|possible irq lock inversion|'
+     r'IRQ-safe -> \S+IRQ-unsafe|Invalid wait context|'
+     r'bad unlock balance|held lock freed|lock held when returning|'
+     r'lock held at task exit|Nested lock was not taken|'
+     r'BUG: MAX_LOCKDEP|trying to register non-static key|'
+     r'DEBUG_LOCKS_WARN_ON|BUG: lock held'),
+    ('RCU', False, r'suspicious RCU usage|detected stalls? on CPU|'
+     r'self-detected stall|rcu_\w+ detected stall|RCU read-side'),
+    ('sleep in atomic', False,
+     r'BUG: sleeping function called from invalid|'
+     r'BUG: scheduling while atomic|BUG: workqueue leaked'),
+    ('list corruption', False,
+     r'\blist_\w+ corruption|BUG: list corruption'),
+    ('debugobjects', False, r'\bODEBUG: '),
+    ('hung task', False, r'INFO: task .* blocked'),
+    ('Oops', False, r'\bOops\b|general protection fault|'
+     r'BUG: unable to handle|kernel BUG at'),
+    ('BUG', False, r'\bBUG: '),
+    ('WARNING', True, r'\bWARNING: CPU: \d+ PID: '),
+    ('WARNING', False, r'\bWARNING: |------------\[ cut here \]'),
+    ('panic', True, r'Kernel panic'),
+    ('stack dump', True, r'Call Trace:'),
+]
+SPLAT_KINDS = [(k, g, re.compile(rx)) for k, g, rx in SPLAT_KINDS]
+CUT_HERE = '[ cut here ]'
+# How far (console lines) a report's body goes: stack, registers, locks.
+SPLAT_SPAN = 200
 
 
 class Counts:
@@ -152,13 +182,43 @@ def parse_kunit(console, tool, counts):
     return problems
 
 
+def splat_kind(line):
+    """(kind, generic) of a console line, or None."""
+    for kind, generic, rx in SPLAT_KINDS:
+        if rx.search(line):
+            return kind, generic
+    return None
+
+
 def scan_console(console):
-    splats = []
+    """One "[kind] console:N: first line" a kernel report.
+
+    A report starts at a "cut here" marker (WARN, BUG) or at a line that
+    names its kind ("WARNING: possible circular locking dependency":
+    lockdep).  The marker takes the kind of the line that follows it
+    (WARN's message or banner).  Generic lines, and lines of the same kind,
+    within SPLAT_SPAN lines of a report belong to it.
+    """
+    splats = []  # [kind, lineno, text, is an unresolved marker]
     with open(console, errors='replace') as f:
         for n, line in enumerate(f, 1):
-            if SPLATS.search(line):
-                splats.append(f'{console}:{n}: {line.strip()}')
-    return splats
+            found = splat_kind(line)
+            if not found:
+                continue
+            kind, generic = found
+            text = line.strip()
+            last = splats[-1] if splats else None
+            if CUT_HERE in line:
+                splats.append([kind, n, text, True])
+            elif last and last[3] and n - last[1] <= 3 and \
+                    kind not in ('panic', 'stack dump'):
+                last[:] = [kind, n, text, False]  # what the marker announced
+            elif last and n - last[1] <= SPLAT_SPAN and \
+                    (generic or kind == last[0]):
+                continue  # the body of the report being read
+            else:
+                splats.append([kind, n, text, False])
+    return [f'[{k}] {console}:{n}: {t}' for k, n, t, _ in splats]
 
 
 def main():
@@ -178,13 +238,20 @@ def main():
                                         read_known(args.known_failures))
     if args.console and args.kunit_tool:
         problems += parse_kunit(args.console, args.kunit_tool, counts)
-    if args.console:
-        problems += [f'kernel splat: {s}' for s in scan_console(args.console)]
+    splats = scan_console(args.console) if args.console else []
+    problems += [f'kernel splat: {s}' for s in splats]
 
     for what in counts.failures:
         print(f'FAIL: {what}')
     for what in problems:
         print(f'FAIL: {what}')
+    if splats:
+        kinds = {}
+        for s in splats:
+            kind = s[1:s.index(']')]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        print('kernel splats by kind: ' +
+              ', '.join(f'{k} {n}' for k, n in sorted(kinds.items())))
     failed = counts.failed + len(problems)
     print(f'{counts.passed} passed, {failed} failed, {counts.skipped} skipped')
     return 1 if failed else 0

@@ -57,6 +57,22 @@ check "report: missing KUnit results fail" 1 'no KUnit results' \
 	"$R" --console "$F/console-no-kunit.log" --kunit-tool "$KUNIT"
 check "report: a kernel WARNING fails" 1 'kernel splat: .*WARNING: CPU: 0' \
 	"$R" --console "$F/console-warning.log"
+D=$F/console-debug-splats.log
+check "report: debug kernel: one failure a splat, not a line" 1 \
+	'^0 passed, 8 failed, 0 skipped$' "$R" --console "$D"
+for kind in 'debugobjects\] .*:8: .*ODEBUG: free active' \
+	'lockdep\] .*:18: .*circular locking' 'RCU\] .*:33: .*suspicious RCU' \
+	'sleep in atomic\] .*:38: ' 'list corruption\] .*:42: ' \
+	'WARNING\] .*:46: .*kernel/exit.c' 'WARNING\] .*:50: .*fs/pidfs.c' \
+	'KASAN\] .*:54: .*slab-use-after-free'; do
+	check "report: debug kernel: names the splat [${kind%%\\]*}]" 1 \
+		"^FAIL: kernel splat: \\[$kind" "$R" --console "$D"
+done
+check "report: debug kernel: a summary by kind" 1 \
+	'^kernel splats by kind: KASAN 1, RCU 1, WARNING 2, debugobjects 1' \
+	"$R" --console "$D"
+check "report: debug kernel: its boot banners are no splat" 0 \
+	'^0 passed, 0 failed, 0 skipped$' "$R" --console "$F/console-debug-clean.log"
 
 # The tree/export round trip on a toy "kernel": patches out, patches in,
 # byte for byte, and a second export changes nothing.
