@@ -43,6 +43,9 @@ help:
 	@echo '                one thread; a dry run unless SEND=yes'
 	@echo 'make kernel     configure and build the kernel (incremental)'
 	@echo 'make selftests  build and install the kselftests (static)'
+	@echo 'make bench      benchmarks: spawn/reap, kill latency, pidfd close()'
+	@echo '                on the patched and the base kernel; table, plot'
+	@echo '                (BENCH_SCALE=, BENCH_ROUNDS=; build/bench/)'
 	@echo 'make deps       install missing Debian packages and bindgen'
 	@echo 'make clean      remove build/ (the download cache is kept)'
 
@@ -99,6 +102,10 @@ test: test-tools test-check test-send run
 .PHONY: test-debug
 test-debug:
 	@$(MAKE) --no-print-directory run DEBUG=1 NAME=debug
+
+.PHONY: bench
+bench: tree
+	@$(S)/bench.sh
 
 clean:
 	rm -rf build

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Report of make bench: read BENCH_OUT/raw/<kernel>-r<round>/ (written by
+bench/pidfd_bench in the guests) and BENCH_OUT/host.tsv, print the tables
+with each figure's ratio to the reference method, write
+BENCH_OUT/results.md and BENCH_OUT/latency.png (if matplotlib is there).
+
+    bench-report.py BENCH_OUT
+
+Samples of the boots of one kernel are pooled for the medians and
+percentiles; the spread column gives the lowest and highest ratio seen in
+a single boot (the ratio that one boot alone would have given).
+"""
+import os
+import re
+import statistics
+import sys
+
+REFERENCE = {"spawn": "fork_waitpid", "kill": "pidfd_send_signal"}
+KERNELS = ("base", "patched")
+CLOSE_LIMIT = 0.02  # the acceptance bound on the close() overhead
+
+
+def pct(sorted_v, p):
+    return sorted_v[int(p * (len(sorted_v) - 1) + 0.5)]
+
+
+class Series:
+    def __init__(self, group, ident, label, unit):
+        self.group, self.id, self.label, self.unit = group, ident, label, unit
+        self.runs = {}  # round -> samples
+        self.status = "ok"
+
+    def pooled(self):
+        return sorted(v for r in self.runs.values() for v in r)
+
+    def median(self, rnd=None):
+        v = self.runs.get(rnd, []) if rnd is not None else self.pooled()
+        return statistics.median(v) if v else None
+
+
+def load(out):
+    """-> ({(kernel, group, id): Series}, {kernel: {round: meta}}, order)"""
+    series, meta, order = {}, {}, []
+    raw = os.path.join(out, "raw")
+    for d in sorted(os.listdir(raw)):
+        m = re.fullmatch(r"(\w+)-r(\d+)", d)
+        if not m:
+            continue
+        kernel, rnd = m.group(1), int(m.group(2))
+        path = os.path.join(raw, d, "results.tsv")
+        if not os.path.exists(path):
+            continue
+        for line in open(path):
+            f = line.rstrip("\n").split("\t")
+            if f[0] == "M":
+                meta.setdefault(kernel, {}).setdefault(rnd, {})[f[1]] = f[2]
+                continue
+            if f[0] != "R":
+                continue
+            group, ident, status = f[1], f[2], f[3]
+            key = (kernel, group, ident)
+            if key not in series:
+                series[key] = Series(group, ident, f[-1], f[-2])
+                if (group, ident) not in order:
+                    order.append((group, ident))
+            s = series[key]
+            if status != "ok":
+                s.status = "unsupported (%s)" % f[4] if f[4] else "unsupported"
+                continue
+            samples = os.path.join(raw, d, "%s.%s.txt" % (group, ident))
+            s.runs[rnd] = [float(x) for x in open(samples)]
+    return series, meta, order
+
+
+def us(ns):
+    return "%.1f" % (ns / 1000) if ns >= 100 else "%.3f" % (ns / 1000)
+
+
+def spread(values):
+    values = [v for v in values if v is not None]
+    if len(values) < 2:
+        return ""
+    return "%.2f-%.2f" % (min(values), max(values))
+
+
+def group_table(series, order, group):
+    """Rows for spawn or kill: per kernel median, ratio to the reference."""
+    ref = REFERENCE[group]
+    head = ["method",
+            "base median us", "base x ref",
+            "patched median us", "p10", "p90", "p99", "patched x ref",
+            "x ref per boot"]
+    rows = []
+    for g, ident in order:
+        if g != group:
+            continue
+        row = []
+        for kernel in KERNELS:
+            s = series.get((kernel, group, ident))
+            r = series.get((kernel, group, ref))
+            if not row:
+                row.append(s.label if s else ident)
+            if not s or s.status != "ok":
+                row += (["unsupported", "", "", "", "-", ""]
+                        if kernel == "patched" else ["unsupported", "-"])
+                continue
+            v = s.pooled()
+            ratio = statistics.median(v) / r.median()
+            if kernel == "base":
+                row += [us(statistics.median(v)), "%.2f" % ratio]
+            else:
+                per_boot = [s.median(k) / r.median(k) for k in s.runs
+                            if r.median(k)]
+                row += [us(statistics.median(v)), us(pct(v, .1)),
+                        us(pct(v, .9)), us(pct(v, .99)), "%.2f" % ratio,
+                        spread(per_boot)]
+        rows.append(row)
+    return head, rows
+
+
+def close_table(series):
+    head = ["per call", "base median", "patched median", "patched / base",
+            "per boot pair", "base p10-p90", "patched p10-p90"]
+    rows = []
+    verdict = {}
+    for ident in ("pidfd_close", "eventfd_close", "pidfd_vs_eventfd",
+                  "pidfd_open"):
+        b = series.get(("base", "close", ident))
+        p = series.get(("patched", "close", ident))
+        if not b or not p or b.status != "ok" or p.status != "ok":
+            continue
+        unit = " ns" if b.unit == "ns" else ""
+        fmt = (lambda x: "%.0f%s" % (x, unit)) if unit else (lambda x: "%.4f" % x)
+        ratio = p.median() / b.median()
+        pairs = [p.median(k) / b.median(k) for k in p.runs if k in b.runs]
+        bv, pv = b.pooled(), p.pooled()
+        rows.append([b.label, fmt(b.median()), fmt(p.median()),
+                     "%.4f" % ratio, spread(pairs),
+                     "%s-%s" % (fmt(pct(bv, .1)), fmt(pct(bv, .9))),
+                     "%s-%s" % (fmt(pct(pv, .1)), fmt(pct(pv, .9)))])
+        verdict[ident] = (ratio, pairs)
+    return head, rows, verdict
+
+
+def text_table(head, rows):
+    w = [max(len(str(x)) for x in col) for col in zip(head, *rows)]
+    line = lambda r: "  ".join(str(x).ljust(n) for x, n in zip(r, w)).rstrip()
+    return "\n".join([line(head), line(["-" * n for n in w])] +
+                     [line(r) for r in rows])
+
+
+def md_table(head, rows):
+    out = ["| " + " | ".join(head) + " |",
+           "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(str(x) for x in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def plot(series, order, out):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "no plot: matplotlib is missing (python3 -m pip install matplotlib)"
+    panels = [("spawn", "spawn and reap, us (log)"),
+              ("kill", "kill latency, us (log)"),
+              ("close", "close() per call, ns (log)")]
+    fig, axes = plt.subplots(1, 3, figsize=(18, 6.5))
+    colors = {"base": "#9db4cf", "patched": "#d9763a"}
+    for ax, (group, title) in zip(axes, panels):
+        data, labels, cols = [], [], []
+        idents = [i for g, i in order if g == group]
+        if group == "close":
+            idents = ["pidfd_close", "eventfd_close"]
+        for ident in idents:
+            for kernel in KERNELS:
+                s = series.get((kernel, group, ident))
+                if not s or s.status != "ok":
+                    continue
+                scale = 1 if group == "close" else 1000.0
+                data.append([v / scale for v in s.pooled()])
+                labels.append("%s [%s]" % (s.label, kernel))
+                cols.append(colors[kernel])
+        if not data:
+            continue
+        kw = dict(whis=(1, 99), showfliers=False, patch_artist=True,
+                  medianprops={"color": "black"})
+        try:
+            bp = ax.boxplot(data, orientation="horizontal", **kw)
+        except TypeError:  # matplotlib before 3.10
+            bp = ax.boxplot(data, vert=False, **kw)
+        for box, c in zip(bp["boxes"], cols):
+            box.set_facecolor(c)
+        ax.set_yticks(range(1, len(labels) + 1))
+        ax.set_yticklabels(labels, fontsize=7)
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_title(title + "\nbox p25-p75, whiskers p1-p99", fontsize=9)
+        ax.grid(axis="x", alpha=.3)
+    fig.tight_layout()
+    path = os.path.join(out, "latency.png")
+    fig.savefig(path, dpi=110)
+    return "plot: %s" % path
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: bench-report.py BENCH_OUT")
+    out = sys.argv[1]
+    series, meta, order = load(out)
+    if not series:
+        sys.exit("bench-report: no results under %s/raw" % out)
+    host = {}
+    hp = os.path.join(out, "host.tsv")
+    if os.path.exists(hp):
+        for line in open(hp):
+            k, _, v = line.rstrip("\n").partition("\t")
+            host[k] = v
+
+    text, md = [], []
+
+    def both(s_text, s_md=None):
+        text.append(s_text)
+        md.append(s_text if s_md is None else s_md)
+
+    kern = {k: next(iter(meta.get(k, {}).values()), {}).get("kernel", "?")
+            for k in KERNELS}
+    nboots = {k: len(meta.get(k, {})) for k in KERNELS}
+    both("Machine: %s, %s CPUs, %s; host kernel %s; %s" % (
+        host.get("cpu", "?"), host.get("host_cpus", "?"),
+        host.get("host_mem", "?"), host.get("host_kernel", "?"),
+        host.get("qemu", "?")))
+    both("Guest: QEMU %s (TCG unless KVM was proven to work); load average "
+         "on the host before/after: %s / %s" % (
+             host.get("guest", "?"), host.get("load_before", "?"),
+             host.get("load_after", "?")))
+    for k in KERNELS:
+        both("%s kernel: %s, %d boot(s); tree %s" % (
+            k, kern[k], nboots[k], host.get(k + "_tree", "?")))
+    both("Scale %s (iterations: spawn %d, kill %d, close batches %d per "
+         "boot), %s s of benchmarking in all" % (
+             host.get("scale", "?"),
+             *[max((len(s.pooled()) for (kk, g, i), s in series.items()
+                    if g == grp and kk == "patched"), default=0)
+               // max(nboots["patched"], 1)
+               for grp in ("spawn", "kill", "close")],
+             host.get("bench_seconds", "?")))
+    both("")
+
+    titles = {
+        "spawn": "Spawn and reap one child that exits at once (x ref: "
+                 "ratio of medians to fork()+waitpid() on the same kernel)",
+        "kill": "Kill latency, from the supervisor's action to the child "
+                "seen dead (POLLIN on a second pidfd); x ref: to "
+                "pidfd_send_signal(SIGKILL)",
+    }
+    for group in ("spawn", "kill"):
+        if not any(g == group for g, _ in order):
+            continue
+        head, rows = group_table(series, order, group)
+        both(titles[group] + ":", "**" + titles[group] + "**")
+        both("")
+        text.append(text_table(head, rows))
+        md.append(md_table(head, rows))
+        both("")
+
+    head, rows, verdict = close_table(series)
+    if rows:
+        t = ("close() of an ordinary pidfd (pidfd_open on itself), per call "
+             "in batches of %s, base against patched kernel; eventfd is the "
+             "control" % next(iter(meta["patched"].values())).get(
+                 "close_batch", "?"))
+        both(t + ":", "**" + t + "**")
+        both("")
+        text.append(text_table(head, rows))
+        md.append(md_table(head, rows))
+        both("")
+
+    # The acceptance criteria.
+    both("Criteria:", "**Criteria:**")
+    both("")
+    if "pidfd_vs_eventfd" in verdict:
+        r, pairs = verdict["pidfd_vs_eventfd"]
+        raw = verdict["pidfd_close"][0]
+        ok = r - 1 <= CLOSE_LIMIT
+        both("- close() overhead of an ordinary pidfd, patched against base: "
+             "%+.1f%% (normalised by the eventfd control; raw per-call "
+             "median %+.1f%%): %s the %d%% bound" % (
+                 (r - 1) * 100, (raw - 1) * 100,
+                 "within" if ok else "OUTSIDE", CLOSE_LIMIT * 100))
+    ar = series.get(("patched", "spawn", "clone3_autoreap"))
+    fk = series.get(("patched", "spawn", "fork_waitpid"))
+    if ar and fk and ar.status == "ok":
+        r = ar.median() / fk.median()
+        per = [ar.median(k) / fk.median(k) for k in ar.runs]
+        both("- clone3(CLONE_PIDFD|CLONE_AUTOREAP)+poll against fork()+waitpid() "
+             "on the patched kernel: %.2fx the time (per boot %s): %s" % (
+                 r, ", ".join("%.2f" % x for x in per),
+                 "at least as fast" if r <= 1 else "SLOWER"))
+    elif ar:
+        both("- CLONE_AUTOREAP: %s on the patched kernel" % ar.status)
+    both("")
+    msg = plot(series, order, out)
+    text.append(msg)
+    md.append("![latency distributions](latency.png)")
+
+    print("\n".join(text))
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+    print("written: %s" % os.path.join(out, "results.md"))
+
+
+if __name__ == "__main__":
+    main()
