@@ -110,7 +110,7 @@ for p in "${patches[@]}"; do
 	total=$(grep -E '^total: ' <<<"$out" | tail -n 1)
 	if [ "$rc" != 0 ]; then
 		fail "$p" "checkpatch.pl --strict: ${total:-exit $rc}" \
-			"$(grep -v -e '^total: ' -e 'has style problems' -e '^NOTE: ' <<<"$out" | sed '/./,$!d')"
+			"$(awk '/^total: /{ exit } { print }' <<<"$out" | cat -s | sed -e '/./,$!d' -e '${/^$/d}')"
 	else
 		echo "    ok ${p#"$TOP"/}"
 	fi
@@ -153,13 +153,20 @@ kmake() (
 	"${KMAKE[@]}" "$@"
 )
 
+# ccache makes a second make check cheap: a step whose sources are as in
+# the last run (git am rewrites them all, and make goes by dates) hits.
+cc=()
+if command -v ccache >/dev/null; then
+	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+	cc=(CC="ccache gcc")
+fi
 build() {
 	if [ -n "${BISECT_BUILD:-}" ]; then
 		(cd "$SRC" && SRC=$SRC OBJ=$OBJB bash -c "$BISECT_BUILD")
 	else
 		mkdir -p "$OBJB"
 		TREE=$SRC OBJ=$OBJB "$TOP/scripts/configure.sh" &&
-			kmake bzImage
+			kmake "${cc[@]}" bzImage
 	fi
 }
 
@@ -189,7 +196,7 @@ for p in "${patches[@]}"; do
 			bad=$(sed -n "s|^Diff in $SRC/\(.*\):[0-9]*:\$|\1|p" "$log" | sort -u |
 			      grep -Fx -f <(printf '%s\n' "${touched[@]}") || true)
 			if [ -n "$bad" ]; then
-				fail "$p" "rustfmtcheck: not formatted: $(echo $bad)" \
+				fail "$p" "rustfmtcheck: not formatted: $(paste -sd" " <<<"$bad")" \
 					"$(head -n 30 "$log")"$'\n'"(full diff: ${log#"$TOP"/}; fix with make rustfmt in the tree)"
 			elif ! grep -q '^Diff in ' "$log"; then
 				fail "$p" "make rustfmtcheck failed to run (log: ${log#"$TOP"/})" "$(tail -n 5 "$log")"
@@ -198,7 +205,15 @@ for p in "${patches[@]}"; do
 	fi
 	[ "$BISECT" = 1 ] || continue
 	log=$LOGS/check-build-$tag.log
-	if ! try_step "build after patch $k" "$log" build; then
+	# One kernel build at a time on the machine (as build-kernel.sh).
+	if [ -z "${BISECT_BUILD:-}" ]; then
+		exec 9>"$CACHE/kernel-build.lock"
+		flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
+	fi
+	rc=0
+	try_step "build after patch $k" "$log" build || rc=$?
+	exec 9>&-
+	if [ "$rc" != 0 ]; then
 		fail "$p" "the lab kernel ${broken:+still }does not build after this patch${broken:+ (broken since patch $broken)} (log: ${log#"$TOP"/})" \
 			"$(grep -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:|\*\*\* ' "$log" | head -n 30)"
 		broken=${broken:-$k}
