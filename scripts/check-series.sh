@@ -170,6 +170,9 @@ build() {
 	fi
 }
 
+# One make check at a time on a worktree.
+exec 8>"$SRC.lock"
+flock -n 8 || { say "waiting for another make check using ${SRC#"$TOP"/} to finish"; flock 8; }
 worktree || die "could not make the worktree $SRC of $TREE at base; remove $SRC and run git -C $TREE worktree prune"
 if [ "$BISECT" = 1 ]; then
 	say "apply, rustfmtcheck and build the lab kernel after each patch (objects: ${OBJB#"$TOP"/}; BISECT=0 skips the builds)"

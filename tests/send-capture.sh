@@ -125,8 +125,11 @@ else
 	fi
 fi
 
-# The real series, on the materialised tree.
-if [ -n "$(find "$TOP/patches" -name '0001-*.patch' 2>/dev/null)" ]; then
+# The real series, on the materialised tree (PATCHES= and BUILD= as for
+# the scripts).
+real_patches=${PATCHES:-$TOP/patches}
+real_tree=${BUILD:-$TOP/build}/linux
+if [ -n "$(find "$real_patches" -name '0001-*.patch' 2>/dev/null)" ]; then
 	check "real: make check BISECT=0 passes on patches/" 0 'ready to send' \
 		env BISECT=0 "$TOP/scripts/check-series.sh"
 	capture "$tmp/real"
@@ -134,7 +137,7 @@ if [ -n "$(find "$TOP/patches" -name '0001-*.patch' 2>/dev/null)" ]; then
 		env SEND=yes NOCHECK=1 SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" \
 		FROM='Test Sender <sender@example.org>' "$TOP/scripts/send-series.sh"
 	stop
-	verify "real" "$tmp/real" "$TOP/patches" "$TOP/build/linux" sender@example.org
+	verify "real" "$tmp/real" "$real_patches" "$real_tree" sender@example.org
 else
 	echo "# patches/ has no series yet: the real series was not sent"
 fi
