@@ -4,7 +4,7 @@
  * cost and save, against the ways a supervisor spawns, kills and reaps
  * children without them.  Runs in the lab guest (statically linked).
  *
- *   pidfd_bench [-o DIR] [-l LABEL] [-s SCALE] [-r ROUNDS]
+ *   pidfd_bench [-o DIR] [-l LABEL] [-s SCALE] [-r ROUNDS] [-c CPU]
  *
  * Three groups of measurements, each sample one operation in ns:
  *
@@ -16,7 +16,10 @@
  *          batches, against close() of an eventfd in the same loop
  *
  * The methods of a group run interleaved, a chunk each in every round,
- * so that drift of the machine (TCG, other load) hits them alike.
+ * so that drift of the machine (TCG, other load) hits them alike.  The
+ * process and its children are pinned to one CPU (-c, default 0; -c -1
+ * does not pin): under TCG a wake-up across vCPUs costs milliseconds of
+ * host scheduling, which would drown the kernel's own work.
  *
  * Output: one tab-separated line per method on stdout,
  *   R  group id status n median p10 p90 p99 mean min max unit label
@@ -29,6 +32,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <spawn.h>
@@ -618,7 +622,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: pidfd_bench [-o DIR] [-l LABEL] [-s SCALE] [-r ROUNDS]\n"
-		"                   [-g spawn,kill,close]\n");
+		"                   [-c CPU] [-g spawn,kill,close]\n");
 	exit(2);
 }
 
@@ -626,20 +630,21 @@ int main(int argc, char **argv)
 {
 	const char *groups = "spawn,kill,close";
 	double scale = 1, t0;
-	int rounds = 10, opt, i, n;
+	int rounds = 10, cpu = 0, opt, i, n;
 	struct utsname u;
 	struct rlimit rl = { 4096, 4096 };
 	char path[4400];
 
 	if (argc > 1 && !strcmp(argv[1], "--exit"))
 		_exit(0);
-	while ((opt = getopt(argc, argv, "o:l:s:r:g:")) != -1) {
+	while ((opt = getopt(argc, argv, "o:l:s:r:c:g:")) != -1) {
 		switch (opt) {
 		case 'o': snprintf(outdir, sizeof(outdir), "%s", optarg); break;
 		case 'l': label = optarg; break;
 		case 's': scale = atof(optarg); break;
 		case 'r': rounds = atoi(optarg); break;
 		case 'g': groups = optarg; break;
+		case 'c': cpu = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -648,6 +653,14 @@ int main(int argc, char **argv)
 	if (readlink("/proc/self/exe", self_exe, sizeof(self_exe) - 1) < 0)
 		die("readlink /proc/self/exe");
 	if (outdir[0]) {
+		char *slash = outdir;
+
+		/* mkdir -p */
+		while ((slash = strchr(slash + 1, '/'))) {
+			*slash = 0;
+			mkdir(outdir, 0755);
+			*slash = '/';
+		}
 		mkdir(outdir, 0755);
 		snprintf(path, sizeof(path), "%s/results.tsv", outdir);
 		tsv = fopen(path, "w");
@@ -655,6 +668,14 @@ int main(int argc, char **argv)
 			die(path);
 	}
 	setrlimit(RLIMIT_NOFILE, &rl);
+	if (cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0)
+			die("sched_setaffinity");
+	}
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		die("PR_SET_CHILD_SUBREAPER");
 	shared_t0 = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -668,6 +689,7 @@ int main(int argc, char **argv)
 	meta("cpus", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
 	meta("scale", "%g", scale);
 	meta("rounds", "%d", rounds);
+	meta("pinned_cpu", "%d", cpu);
 	t0 = now_ns();
 
 	if (strstr(groups, "spawn")) {
@@ -681,7 +703,7 @@ int main(int argc, char **argv)
 	if (strstr(groups, "close")) {
 		double out[4];
 
-		n = 400 * scale;
+		n = 1000 * scale;
 		for (i = 0; i < 10; i++)
 			close_batch(out);
 		for (i = 0; i < n; i++) {

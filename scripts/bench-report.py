@@ -289,6 +289,11 @@ def main():
              "median %+.1f%%): %s the %d%% bound" % (
                  (r - 1) * 100, (raw - 1) * 100,
                  "within" if ok else "OUTSIDE", CLOSE_LIMIT * 100))
+    ak = series.get(("patched", "spawn", "clone3_autokill"))
+    if ak and ak.status != "ok":
+        both("  (the patched kernel has no CLONE_PIDFD_AUTOKILL: %s; so no "
+             "pidfd release hook either, and this compares kernels without "
+             "it)" % ak.status)
     ar = series.get(("patched", "spawn", "clone3_autoreap"))
     fk = series.get(("patched", "spawn", "fork_waitpid"))
     if ar and fk and ar.status == "ok":

@@ -7,13 +7,13 @@
 # and writes build/bench/results.md and build/bench/latency.png.
 #
 # Knobs: BENCH_SCALE (iterations, default 1: a few minutes in all under
-# TCG), BENCH_ROUNDS (boots of each kernel, default 2), BENCH_GROUPS
+# TCG), BENCH_ROUNDS (boots of each kernel, default 3), BENCH_GROUPS
 # (spawn,kill,close), BENCH_OUT (build/bench).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 SCALE=${BENCH_SCALE:-1}
-ROUNDS=${BENCH_ROUNDS:-2}
+ROUNDS=${BENCH_ROUNDS:-3}
 GROUPS_=${BENCH_GROUPS:-spawn,kill,close}
 OUT=${BENCH_OUT:-$BUILD/bench}
 BASE_TREE=${BASE_TREE:-$BUILD/linux-base}
