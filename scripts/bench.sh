@@ -8,7 +8,8 @@
 #
 # Knobs: BENCH_SCALE (iterations, default 1: a few minutes in all under
 # TCG), BENCH_ROUNDS (boots of each kernel, default 3), BENCH_GROUPS
-# (spawn,kill,close), BENCH_OUT (build/bench).
+# (spawn,kill,close), BENCH_ICOUNT (1: also count instructions, one
+# boot of each kernel under -icount; 0: not), BENCH_OUT (build/bench).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -62,23 +63,40 @@ done
 	printf 'load_before\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/host.tsv"
 
+# bench_boot KERNEL MODE ROUND [QEMU options]: one guest, one run.
+bench_boot() {
+	local label=$1 mode=$2 r=$3 t dir
+	shift 3
+	if [ "$label" = base ]; then t=$BASE_TREE; else t=$PATCHED_TREE; fi
+	dir=$OUT/raw/$label-$mode-r$r
+	say "$mode round $r: $label kernel"
+	TREE=$t OBJ='' NAME=bench-$label SHARE=$OUT QEMU_EXTRA="$*" \
+		OUTPUT_SHOW='^pidfd_bench|seconds' \
+		"$TOP/scripts/boot.sh" --cmd "cp $OUT/pidfd_bench /tmp/pidfd_bench &&
+/tmp/pidfd_bench -o $dir -l $label -s $SCALE -g $GROUPS_"
+	[ -s "$dir/results.tsv" ] || die "no results from the $label kernel in $dir"
+}
+
 rm -rf "$OUT/raw"
 mkdir -p "$OUT/raw"
 start=$(date +%s)
+# Wall-clock time under TCG: ROUNDS boots of each kernel, the order
+# alternated so that neither kernel always goes first.
 for ((r = 1; r <= ROUNDS; r++)); do
-	# Alternate the order, so that neither kernel always goes first.
 	if ((r % 2)); then order="base patched"; else order="patched base"; fi
 	for label in $order; do
-		if [ "$label" = base ]; then t=$BASE_TREE; else t=$PATCHED_TREE; fi
-		dir=$OUT/raw/$label-r$r
-		say "round $r/$ROUNDS: $label kernel"
-		TREE=$t OBJ='' NAME=bench-$label SHARE=$OUT \
-			OUTPUT_SHOW='^pidfd_bench|seconds|unsupported' \
-			"$TOP/scripts/boot.sh" --cmd "cp $OUT/pidfd_bench /tmp/pidfd_bench &&
-/tmp/pidfd_bench -o $dir -l $label -s $SCALE -g $GROUPS_"
-		[ -s "$dir/results.tsv" ] || die "no results from the $label kernel in $dir"
+		bench_boot "$label" tcg "$r"
 	done
 done
+# Instructions: with -icount shift=0 the guest's clock advances one ns
+# per guest instruction, so the same code gives the same count whatever
+# the host's load and wherever the code lies (single-threaded TCG).  One
+# boot of each kernel: the counts repeat.
+if [ "${BENCH_ICOUNT:-1}" = 1 ]; then
+	for label in base patched; do
+		ACCEL=tcg bench_boot "$label" icount 1 -icount shift=0,sleep=off
+	done
+fi
 printf 'load_after\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/host.tsv"
 printf 'bench_seconds\t%s\n' "$(($(date +%s) - start))" >>"$OUT/host.tsv"
 

@@ -11,7 +11,8 @@
 #
 # Environment: KERNEL, INITRD, SHARE, NAME, OUTPUT_SHOW (a regex: show
 # only the output lines that match; the log keeps all), BOOT_TIMEOUT (seconds, default
-# 1200), SMP (2), MEM (2G), ACCEL (tcg, kvm or auto: kvm only once a probe
+# 1200), SMP (2), MEM (2G), QEMU_EXTRA (more QEMU options, split on
+# spaces), ACCEL (tcg, kvm or auto: kvm only once a probe
 # boot proved that it works here).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -56,6 +57,8 @@ qemu_args() { # ACCEL MODE INITRD
 		-no-reboot -display none -kernel "$KERNEL" -initrd "$3" \
 		-virtfs "local,path=$SHARE,mount_tag=lab,security_model=none,id=lab" \
 		-append "$append ${KERNEL_CMDLINE:-}"
+	# shellcheck disable=SC2086 # one option a word
+	[ -n "${QEMU_EXTRA:-}" ] && printf '%s\n' ${QEMU_EXTRA}
 	[ "$1" = kvm ] && printf '%s\n' -cpu host,-arch-capabilities
 	return 0
 }
