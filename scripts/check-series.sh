@@ -234,10 +234,16 @@ if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
 fi
 
 series=$(cat "${patches[@]}" "$cover" 2>/dev/null | sha256sum | cut -d' ' -f1)
-rm -f "$BUILD/check.ok"
+# build/check.ok: one line a series that passed, "SHA256 bisect=0|1"; a
+# BISECT=0 pass does not erase a full one.
+ok=$BUILD/check.ok
+rec=$BISECT
+grep -qx "$series bisect=1" "$ok" 2>/dev/null && rec=1
+{ grep -v "^$series " "$ok" 2>/dev/null | tail -n 20
+  [ "$problems" -gt 0 ] || echo "$series bisect=$rec"; } >"$ok.tmp"
+mv "$ok.tmp" "$ok"
 if [ "$problems" -gt 0 ]; then
 	echo "make check: $problems problem(s) in the series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export, make check"
 	exit 1
 fi
-echo "$series bisect=$BISECT" >"$BUILD/check.ok"
 echo "make check: the series is ready to send ([$prefix 0/$n], $n patch(es)$([ "$BISECT" = 1 ] && echo ", each one builds" || echo ", builds not checked: BISECT=0"))"

@@ -61,7 +61,7 @@ series=$(cat "${patches[@]}" "$cover" | sha256sum | cut -d' ' -f1)
 if [ "$NOCHECK" = 1 ]; then
 	say "NOCHECK=1: not checking the series"
 elif grep -Eqx "$series bisect=(1|$BISECT)" "$BUILD/check.ok" 2>/dev/null; then
-	say "make check passed on this series$(grep -q 'bisect=1' "$BUILD/check.ok" || echo ' (BISECT=0)')"
+	say "make check passed on this series$(grep -qx "$series bisect=1" "$BUILD/check.ok" || echo ' (BISECT=0)')"
 elif ! BISECT=$BISECT "$TOP/scripts/check-series.sh"; then
 	die "refusing to send: make check failed (above); fix the series and run make send again"
 fi
