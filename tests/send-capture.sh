@@ -139,7 +139,7 @@ if [ -n "$(find "$real_patches" -name '0001-*.patch' 2>/dev/null)" ]; then
 	stop
 	verify "real" "$tmp/real" "$real_patches" "$real_tree" sender@example.org
 else
-	echo "# patches/ has no series yet: the real series was not sent"
+	echo "# no series in ${real_patches#"$TOP"/}: the real series was not sent"
 fi
 
 echo "$pass passed, $fail failed"
