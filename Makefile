@@ -88,7 +88,7 @@ bump: tree
 send: tree
 	@$(S)/send-series.sh
 
-test-tools:
+test-tools: tree
 	@tests/run.sh
 
 test-check: tree
