@@ -29,7 +29,7 @@ version=${VERSION:-${version:-1}}
 new=$(mktemp -d)
 trap 'rm -rf "$new"' EXIT
 if [ "$n" -gt 0 ]; then
-	git -C "$TREE" format-patch -q --zero-commit --base=base \
+	git -C "$TREE" format-patch -q --zero-commit --base=base --notes \
 		--no-signature --cover-letter --cover-from-description=subject \
 		--subject-prefix="PATCH v$version" -o "$new" base..HEAD
 	# -v1 names nothing; keep file names free of the version

@@ -56,8 +56,21 @@ cover_description() {
 	{ print }' hdr=1 "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
+# The "Notes:" block that format-patch --notes put below a patch's "---"
+# line (what a reviewer should know that is not for the commit log).
+patch_notes() {
+	awk '
+	!sep && /^---$/ { sep = 1; next }
+	sep == 1 && /^$/ { next }
+	sep == 1 && /^Notes:$/ { sep = 2; next }
+	sep == 1 { exit }
+	sep == 2 && /^    / { sub(/^    /, ""); print; next }
+	sep == 2 && /^$/ { print; next }
+	sep == 2 { exit }' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
 apply_series() {
-	local p
+	local p notes
 	"${GIT[@]}" reset -q --hard base
 	for p in "$PATCHES"/0*.patch; do
 		[ -e "$p" ] || break
@@ -66,6 +79,8 @@ apply_series() {
 			"${GIT[@]}" am --abort || true
 			die "patch ${p#"$TOP"/} does not apply to the base; see git -C $TREE am"
 		}
+		notes=$(patch_notes "$p")
+		[ -z "$notes" ] || "${GIT[@]}" notes add -f -m "$notes" HEAD
 	done
 	cover=$PATCHES/0000-cover-letter.patch
 	[ -f "$cover" ] && "${GIT[@]}" config branch.master.description \

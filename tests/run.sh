@@ -88,6 +88,7 @@ check "tree: imports a base and tags it" 0 'tree at .*0 patch' \
 g=(git -C "$tmp/b1/linux" -c user.name=T -c user.email=t@localhost)
 printf 'int x = 1;\n' >"$tmp/b1/linux/kernel/a.c"
 "${g[@]}" commit -qam 'kernel: set x' -m 'Because.' -s
+"${g[@]}" notes add -m 'A note for reviewers.' -m 'Second paragraph.'
 "${g[@]}" config branch.master.description "$(printf 'toy: a series\n\nIt sets x.')"
 check "export: writes the patch and a cover letter" 0 'exported 1 patch' \
 	"${env1[@]}" "$TOP/scripts/export-series.sh"
@@ -107,6 +108,8 @@ check "export: from the fresh tree, byte for byte the same" 0 'up to date' \
 	"${env2[@]}" "$TOP/scripts/export-series.sh"
 check "export: cover letter survives the round trip" 0 '^$' \
 	diff -r "$tmp/patches.before" "$tmp/patches"
+check "export: notes below --- survive the round trip" 0 'Second paragraph' \
+	git -C "$tmp/b2/linux" notes show HEAD
 printf 'int x = 2;\n' >"$tmp/b2/linux/kernel/a.c"
 "${g[@]/b1/b2}" commit -qam 'kernel: set x again' -s
 printf 'oops\n' >>"$tmp/patches/0001-kernel-set-x.patch"
