@@ -99,6 +99,18 @@ for what in "has no title" "has no body" "no base-commit: line"; do
 		echo "$out"
 done
 
+d=$(broken uncovered)
+printf '%s\n' '// SPDX-License-Identifier: GPL-2.0' '' 'int extra;' >"$tmp/b/linux/lib/extra.c"
+"${TOY_GIT[@]}" add lib/extra.c
+"${TOY_GIT[@]}" commit -q -s -m "lib: add extra" -m "Add a file that only THE REST covers."
+"${TOY_GIT[@]}" format-patch -q --zero-commit -3 --cover-letter --base=base -o "$d" >/dev/null
+"${TOY_GIT[@]}" reset -q --hard HEAD~1
+check "check: a new file that no MAINTAINERS entry covers fails, naming patch and file" 1 \
+	"FAIL $d/0003-lib-add-extra.patch: adds files that no MAINTAINERS entry covers" \
+	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+check "check: ... a new file that an entry covers passes (rust/answer.rs)" 1 \
+	"ok $d/0002-rust-add-the-answer.patch" "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
 d=$(broken numbering)
 sed -i 's/^Subject: \[PATCH 2\/2\]/Subject: [PATCH v2 2\/2]/' "$d/$P2"
 check "check: a subject with the wrong version or number fails" 1 \

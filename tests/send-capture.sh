@@ -130,8 +130,6 @@ fi
 real_patches=${PATCHES:-$TOP/patches}
 real_tree=${BUILD:-$TOP/build}/linux
 if [ -n "$(find "$real_patches" -name '0001-*.patch' 2>/dev/null)" ]; then
-	check "real: make check BISECT=0 passes on patches/" 0 'ready to send' \
-		env BISECT=0 "$TOP/scripts/check-series.sh"
 	capture "$tmp/real"
 	check "real: SEND=yes NOCHECK=1 sends the series through 127.0.0.1" 0 'sent v[0-9]+' \
 		env SEND=yes NOCHECK=1 SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" \
