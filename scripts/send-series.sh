@@ -67,7 +67,9 @@ elif ! BISECT=$BISECT "$TOP/scripts/check-series.sh"; then
 fi
 
 # The mails: copies of the patches with their To: and Cc: headers.
-subject=$(sed -n 's/^Subject: //p' "$cover" | head -n 1)
+subject=$(awk '/^Subject: / { s = substr($0, 10); on = 1; next }
+	       on && /^[ \t]/ { sub(/^[ \t]+/, " "); s = s $0; next }
+	       { on = 0 } /^$/ { exit } END { print s }' "$cover")
 version=$(sed -n 's/^\[PATCH v\([0-9]*\) .*/\1/p' <<<"$subject")
 version=${version:-1}
 rm -rf "$OUT"
