@@ -1,7 +1,8 @@
 #!/bin/bash
 # Export the tree's commits (base..HEAD) back to patches/ as git
 # format-patch files with a cover letter, with stable output: no commit
-# ids (--zero-commit), base-commit: recorded (--base), no git version
+# ids (--zero-commit), a fixed index abbreviation (core.abbrev=12: git
+# otherwise picks one by repository size), base-commit: recorded (--base), no git version
 # signature, and the cover letter's date kept when nothing else changed.
 #
 # The cover letter's subject and text are the branch description of the
@@ -29,7 +30,8 @@ version=${VERSION:-${version:-1}}
 new=$(mktemp -d)
 trap 'rm -rf "$new"' EXIT
 if [ "$n" -gt 0 ]; then
-	git -C "$TREE" format-patch -q --zero-commit --base=base --notes \
+	git -C "$TREE" -c core.abbrev=12 format-patch -q --zero-commit \
+		--base=base --notes \
 		--no-signature --cover-letter --cover-from-description=subject \
 		--subject-prefix="PATCH v$version" -o "$new" base..HEAD
 	# -v1 names nothing; keep file names free of the version

@@ -31,6 +31,9 @@ import_base() {
 	fi
 	version=$(make -s -C "$tmp" kernelversion)
 	git -C "$tmp" init -q -b master
+	# No background gc racing the git am that follows.
+	git -C "$tmp" config gc.auto 0
+	git -C "$tmp" config maintenance.auto false
 	git -C "$tmp" add -A -f
 	# Fixed identity and dates: the same base gives the same commit id
 	# everywhere, so base-commit: in the exported series is stable.
