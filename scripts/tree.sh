@@ -34,6 +34,8 @@ import_base() {
 	# No background gc racing the git am that follows.
 	git -C "$tmp" config gc.auto 0
 	git -C "$tmp" config maintenance.auto false
+	# Notes below --- follow their commit through rebase and amend.
+	git -C "$tmp" config notes.rewriteRef refs/notes/commits
 	git -C "$tmp" add -A -f
 	# Fixed identity and dates: the same base gives the same commit id
 	# everywhere, so base-commit: in the exported series is stable.
