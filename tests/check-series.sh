@@ -6,27 +6,10 @@
 # Prints "N passed, N failed" and exits non-zero on failure.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib.sh"
 . "$TOP/tests/toy-series.sh"
-pass=0
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-# check NAME WANT_STATUS WANT_REGEX CMD...: run CMD, compare.
-check() {
-	local name=$1 want=$2 re=$3 out rc
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" = "$want" ] && grep -Eq -- "$re" <<<"$out"; then
-		pass=$((pass + 1))
-		echo "ok - $name"
-	else
-		fail=$((fail + 1))
-		echo "not ok - $name (exit $rc, wanted $want and /$re/)"
-		sed 's/^/    /' <<<"$out" | tail -n 25
-	fi
-}
 
 toy_series "$tmp" || { echo "0 passed, 1 failed"; exit 1; }
 CHECK=("${TOY_ENV[@]}" BISECT_BUILD="$TOY_BUILD")
@@ -143,5 +126,4 @@ check "bump: the changelog survives make tree from patches/" 0 'Changes in v2:' 
 		PATCHES='$tmp/patches' KERNEL_SRC='$tmp/toy.tar.xz' '$TOP/scripts/tree.sh' >/dev/null &&
 		git -C '$tmp/b2/linux' config branch.master.description"
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

@@ -4,28 +4,11 @@
 # for kunit.py.  Prints "N passed, N failed" and exits non-zero on failure.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib.sh"
 F=$TOP/tests/fixtures
 KUNIT=$TOP/build/linux/tools/testing/kunit/kunit.py
-pass=0
-fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-# check NAME WANT_STATUS WANT_REGEX CMD...: run CMD, compare.
-check() {
-	local name=$1 want=$2 re=$3 out rc
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" = "$want" ] && grep -Eq -- "$re" <<<"$out"; then
-		pass=$((pass + 1))
-		echo "ok - $name"
-	else
-		fail=$((fail + 1))
-		echo "not ok - $name (exit $rc, wanted $want and /$re/)"
-		sed 's/^/    /' <<<"$out" | tail -n 15
-	fi
-}
 
 R=$TOP/scripts/report.py
 check "report: passing kselftest log" 0 '^3 passed, 0 failed, 1 skipped$' \
@@ -121,5 +104,4 @@ check "fetch: a missing KERNEL_SRC is a clear error" 1 'KERNEL_SRC=/nonexistent 
 check "boot: no kernel is a clear error" 1 'no kernel at .*make kernel' \
 	env BUILD=$tmp/b3 "$TOP/scripts/boot.sh" --cmd true
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary

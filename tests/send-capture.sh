@@ -9,9 +9,8 @@
 # anywhere but 127.0.0.1.  Prints "N passed, N failed".
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
+. "$TOP/tests/lib.sh"
 . "$TOP/tests/toy-series.sh"
-pass=0
-fail=0
 tmp=$(mktemp -d)
 srv=
 trap '[ -z "$srv" ] || kill "$srv" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
@@ -22,26 +21,6 @@ export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$tmp/gitconfig
 # The toy developer, who exports (the cover letter's From:) and sends.
 export GIT_COMMITTER_NAME="Toy Dev" GIT_COMMITTER_EMAIL=dev@example.org
 SENDER='Toy Dev <dev@example.org>'
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() {
-	fail=$((fail + 1))
-	echo "not ok - $1"
-	[ -z "${2:-}" ] || sed 's/^/    /' <<<"$2" | tail -n 25
-}
-
-# check NAME WANT_STATUS WANT_REGEX CMD...: run CMD, compare.
-check() {
-	local name=$1 want=$2 re=$3 out rc
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" = "$want" ] && grep -Eq -- "$re" <<<"$out"; then
-		ok "$name"
-	else
-		not_ok "$name (exit $rc, wanted $want and /$re/)" "$out"
-	fi
-}
 
 # capture DIR: start the SMTP server keeping mails in DIR; sets $srv, $port.
 capture() {
@@ -140,5 +119,4 @@ else
 	echo "# no series in ${real_patches#"$TOP"/}: the real series was not sent"
 fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+summary
