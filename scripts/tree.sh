@@ -74,8 +74,31 @@ patch_notes() {
 	sep == 2 { exit }' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
+# The series is re-applied from the base, which rewrites every file it
+# touches. Files that come out with the same content as before get their
+# old modification time back, so that the next build only redoes what the
+# change of patches/ really changed.
+save_mtimes() {
+	"${GIT[@]}" diff --name-only -z base HEAD -- |
+		while IFS= read -r -d '' f; do
+			[ -f "$TREE/$f" ] || continue
+			printf '%s %s %s\0' "$("${GIT[@]}" rev-parse "HEAD:$f")" \
+				"$(stat -c %.9Y "$TREE/$f")" "$f"
+		done >"$1"
+}
+
+restore_mtimes() {
+	local blob mtime f
+	while IFS=' ' read -r -d '' blob mtime f; do
+		if [ "$("${GIT[@]}" rev-parse -q --verify "HEAD:$f" 2>/dev/null)" = "$blob" ]; then
+			touch -m -d "@$mtime" "$TREE/$f"
+		fi
+	done <"$1"
+}
+
 apply_series() {
-	local p notes
+	local p notes mtimes=$TREE/.git/series-mtimes
+	save_mtimes "$mtimes"
 	"${GIT[@]}" reset -q --hard base
 	for p in "$PATCHES"/0*.patch; do
 		[ -e "$p" ] || break
@@ -90,6 +113,7 @@ apply_series() {
 	cover=$PATCHES/0000-cover-letter.patch
 	[ -f "$cover" ] && "${GIT[@]}" config branch.master.description \
 		"$(cover_description "$cover")"
+	restore_mtimes "$mtimes"
 	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
 	say "tree at $TREE: $("${GIT[@]}" rev-list --count base..HEAD) patch(es) on $("${GIT[@]}" log -1 --format=%s base)"
 }

@@ -93,6 +93,13 @@ check "export: cover letter survives the round trip" 0 '^$' \
 	diff -r "$tmp/patches.before" "$tmp/patches"
 check "export: notes below --- survive the round trip" 0 'Second paragraph' \
 	git -C "$tmp/b2/linux" notes show HEAD
+touch -m -d 2001-01-01T12:00:00Z "$tmp/b2/linux/kernel/a.c"
+sed -i 's/^It sets x\.$/It sets x, nothing else./' "$tmp/patches/0000-cover-letter.patch"
+check "tree: re-applying the series keeps the mtime of unchanged files" 0 \
+	'^2001-01-01 12:00$' "${env2[@]}" bash -c \
+	"'$TOP/scripts/tree.sh' >/dev/null && date -u -r '$tmp/b2/linux/kernel/a.c' '+%F %R'"
+check "tree: the change of the series was applied" 0 'nothing else' \
+	git -C "$tmp/b2/linux" config branch.master.description
 printf 'int x = 2;\n' >"$tmp/b2/linux/kernel/a.c"
 "${g[@]/b1/b2}" commit -qam 'kernel: set x again' -s
 printf 'oops\n' >>"$tmp/patches/0001-kernel-set-x.patch"
