@@ -172,9 +172,13 @@ static pid_t read_pid(int fd)
 
 /* ---------------------------------------------------------------- spawn */
 
-static int spawn_fork(void)
+/*
+ * fork() or vfork(), then waitpid(). The vfork() child never returns
+ * from this function: it calls _exit() right here, as vfork() requires.
+ */
+static int spawn_forked(int use_vfork)
 {
-	pid_t pid = fork();
+	pid_t pid = use_vfork ? vfork() : fork();
 
 	if (pid < 0)
 		return -1;
@@ -184,17 +188,8 @@ static int spawn_fork(void)
 	return 0;
 }
 
-static int spawn_vfork(void)
-{
-	pid_t pid = vfork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0)
-		_exit(0);
-	reap_pid(pid);
-	return 0;
-}
+static int spawn_fork(void) { return spawn_forked(0); }
+static int spawn_vfork(void) { return spawn_forked(1); }
 
 static int spawn_posix_spawn(void)
 {
