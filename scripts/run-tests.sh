@@ -3,7 +3,8 @@
 # default; each may take KSFT_TIMEOUT seconds, 300 by default: TCG is slow)
 # in the guest, and report them with the KUnit results that the
 # kernel printed while booting.  Exits non-zero on any failure, crash,
-# splat, timeout or missing result.
+# splat, timeout or missing result.  PIDFD_STRESS_SCALE, PIDFD_STRESS_SEED,
+# FUZZ_SEED and FUZZ_ITERATIONS are passed on to the tests in the guest.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -12,11 +13,16 @@ collections=
 for t in ${TARGETS:-pidfd clone3}; do
 	collections="$collections -c $t"
 done
+# The knobs of the stress tests and of the fuzzer reach the guest.
+knobs=
+for v in PIDFD_STRESS_SCALE PIDFD_STRESS_SEED FUZZ_SEED FUZZ_ITERATIONS; do
+	[ -z "${!v:-}" ] || knobs="$knobs $v=$(printf %q "${!v}")"
+done
 rm -f "$LOGS/$name-output.log" "$LOGS/$name-console.log"
 # Show each program and result as it comes; the log has every line.
 NAME=$name OUTPUT_SHOW='^(ok|not ok|# selftests:|# (not )?ok )' \
 	"$TOP/scripts/boot.sh" --cmd \
-	"cd /kselftest && ./run_kselftest.sh -o ${KSFT_TIMEOUT:-300}$collections" ||
+	"cd /kselftest &&$knobs ./run_kselftest.sh -o ${KSFT_TIMEOUT:-300}$collections" ||
 	true
 say "results (kselftest: ${LOGS#"$TOP"/}/$name-output.log, KUnit and console: ${LOGS#"$TOP"/}/$name-console.log)"
 kunit=()
