@@ -10,10 +10,11 @@
 # and build/logs/$NAME-output.log (the command's output).
 #
 # Environment: KERNEL, INITRD, SHARE, NAME, OUTPUT_SHOW (a regex: show
-# only the output lines that match; the log keeps all), BOOT_TIMEOUT (seconds, default
-# 1200), SMP (2), MEM (2G), QEMU_EXTRA (more QEMU options, split on
-# spaces), ACCEL (tcg, kvm or auto: kvm only once a probe
-# boot proved that it works here).
+# only the output lines that match; the log keeps all), BOOT_TIMEOUT
+# (seconds, default 1200), SMP (2), MEM (2G), QEMU (the emulator,
+# qemu-system-x86_64), QEMU_EXTRA (more QEMU options, split on spaces),
+# ACCEL (tcg, kvm or auto: kvm only once a probe boot proved that it
+# works here).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -23,11 +24,11 @@ SHARE=$(realpath "${SHARE:-$TOP}")
 NAME=${NAME:-boot}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
 ACCEL=${ACCEL:-auto}
-QEMU=qemu-system-x86_64
+QEMU=${QEMU:-qemu-system-x86_64}
 
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL; build it first (make kernel)"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD; make it first (make initramfs)"
-command -v $QEMU >/dev/null || die "$QEMU missing; run scripts/deps.sh"
+command -v "$QEMU" >/dev/null || die "$QEMU missing; run scripts/deps.sh"
 
 mode=${1:-}
 case $mode in
@@ -39,7 +40,13 @@ esac
 console=$LOGS/$NAME-console.log
 output=$LOGS/$NAME-output.log
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+qpid=
+# timeout(1) runs QEMU in a process group of its own, out of reach of a
+# Ctrl-C or a kill of our group: stop it ourselves (timeout passes the
+# TERM on to QEMU).
+trap '[ -z "$qpid" ] || kill "$qpid" 2>/dev/null; rm -rf "$work"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # make_initrd CMD OUT: the command rides in a second cpio archive
 # appended to the initramfs.
@@ -69,7 +76,7 @@ run_qemu() {
 	local args
 	mapfile -t args < <(qemu_args "$1" cmd "$5")
 	: >"$4"
-	timeout -k 5 "$2" $QEMU "${args[@]}" -monitor none \
+	timeout -k 5 "$2" "$QEMU" "${args[@]}" -monitor none \
 		-serial "file:$3" -serial "file:$4" </dev/null >"$3.qemu" 2>&1 &
 	qpid=$!
 }
@@ -78,13 +85,14 @@ pick_accel() {
 	[ "$ACCEL" != auto ] && { echo "$ACCEL"; return; }
 	[ -w /dev/kvm ] || { echo tcg; return; }
 	local key probe
-	key=$CACHE/kvm-probe-$(uname -r)-$($QEMU --version | head -n1 | tr -cd '0-9.')
+	key=$CACHE/kvm-probe-$(uname -r)-$("$QEMU" --version | head -n1 | tr -cd '0-9.')
 	if [ ! -f "$key" ]; then
 		echo "probing KVM (a 30 s boot; the answer is cached in $key)" >&2
 		make_initrd true "$work/probe.cpio"
 		run_qemu kvm 30 "$LOGS/kvm-probe-console.log" "$work/probe" \
 			"$work/probe.cpio"
 		wait "$qpid" || true
+		qpid=
 		if grep -q '^LAB-EXIT: 0' "$work/probe"; then
 			echo kvm >"$key"
 		else
@@ -98,7 +106,7 @@ if [ -z "$cmd" ]; then
 	make_initrd "" "$work/initrd"
 	mapfile -t args < <(qemu_args "$(pick_accel)" shell "$work/initrd")
 	say "interactive shell (Ctrl-A X quits QEMU); console log: $console"
-	timeout --foreground "${SHELL_TIMEOUT:-4h}" $QEMU "${args[@]}" \
+	timeout --foreground "${SHELL_TIMEOUT:-4h}" "$QEMU" "${args[@]}" \
 		-chardev "stdio,id=con,mux=on,signal=off,logfile=$console" \
 		-serial chardev:con -mon chardev=con || true
 	exit 0
@@ -114,6 +122,7 @@ tail -n +1 -f --pid="$qpid" "$output" |
 		print; fflush() }' || true
 rc=0
 wait "$qpid" || rc=$?
+qpid=
 elapsed=$(($(date +%s) - start))
 
 status=$(sed -n 's/^LAB-EXIT: \([0-9]*\).*/\1/p' "$output" | tail -n1)

@@ -111,4 +111,32 @@ check "fetch: a missing KERNEL_SRC is a clear error" 1 'KERNEL_SRC=/nonexistent 
 check "boot: no kernel is a clear error" 1 'no kernel at .*make kernel' \
 	env BUILD=$tmp/b3 "$TOP/scripts/boot.sh" --cmd true
 
+# boot.sh stopped (Ctrl-C, a kill of its job) must not leave QEMU behind,
+# although timeout(1) puts QEMU in a process group of its own: a stand-in
+# QEMU that records its pid and sleeps.
+boot_stops_qemu() {
+	local b q i
+	printf '#!/bin/sh\necho $$ >"%s"\nexec sleep 600\n' "$tmp/qemu.pid" >"$tmp/qemu"
+	chmod +x "$tmp/qemu"
+	: >"$tmp/bzImage"
+	: >"$tmp/initrd"
+	# In a process group of its own, as a job started from a shell.
+	setsid env BUILD="$tmp/b4" KERNEL="$tmp/bzImage" INITRD="$tmp/initrd" \
+		QEMU="$tmp/qemu" ACCEL=tcg "$TOP/scripts/boot.sh" --cmd true \
+		>/dev/null 2>&1 &
+	b=$!
+	for i in $(seq 100); do [ -s "$tmp/qemu.pid" ] && break; sleep 0.1; done
+	q=$(cat "$tmp/qemu.pid") || { kill "$b"; echo "QEMU never started"; return 1; }
+	kill -TERM -- -"$b"
+	wait "$b"
+	for i in $(seq 100); do
+		kill -0 "$q" 2>/dev/null || { echo "QEMU stopped"; return 0; }
+		sleep 0.1
+	done
+	kill "$q"
+	echo "QEMU (pid $q) still running after boot.sh was stopped"
+	return 1
+}
+check "boot: stopping boot.sh stops QEMU" 0 'QEMU stopped' boot_stops_qemu
+
 summary
