@@ -175,9 +175,11 @@ def text_table(head, rows):
 
 
 def md_table(head, rows):
-    out = ["| " + " | ".join(head) + " |",
+    # A "|" in a cell (PIDFD|AUTOREAP) would end the cell.
+    cell = lambda x: str(x).replace("|", "\\|")
+    out = ["| " + " | ".join(map(cell, head)) + " |",
            "|" + "|".join("---" for _ in head) + "|"]
-    out += ["| " + " | ".join(str(x) for x in r) + " |" for r in rows]
+    out += ["| " + " | ".join(map(cell, r)) + " |" for r in rows]
     return "\n".join(out)
 
 
