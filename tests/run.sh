@@ -200,6 +200,58 @@ fetch_tests() {
 }
 fetch_tests
 
+# compare.py on a fixture run: mainline and ours, then each with one thing
+# changed.
+C=$TOP/scripts/compare.py
+cmp_run() { # NAME SED-SCRIPT (applied to ours' ksft.log) [console sed]
+	rm -rf "$tmp/cmp/$1"
+	mkdir -p "$tmp/cmp/$1"
+	sed -e "$2" "$F/compare/ksft.log" >"$tmp/cmp/$1/ksft.log"
+	sed -e "${3:-}" "$F/compare/console.log" >"$tmp/cmp/$1/console.log"
+}
+cmp_run m ''
+printf '# none\n' >"$tmp/none"
+cmp() { # OURS [EXPECTED]: compare.py of mainline (m) against it
+	"$C" --mainline "$tmp/cmp/m" --ours "$tmp/cmp/$1" \
+		--expected "${2:-$tmp/none}" --report "$tmp/cmp/report.md"
+}
+cmp_run same ''
+check "compare: the same results on both kernels pass" 0 \
+	'^12 test cases, 5 fuzz cases: 0 unexpected difference\(s\), 0 expected, 0 problem\(s\)$' cmp same
+check "compare: the report has a row a case" 0 \
+	'^\| pidfd:pidfd_autoreap_test:2 autoreap.exit_status \| ok \| ok \| same \|$' cat "$tmp/cmp/report.md"
+cmp_run case 's/^# ok 2 autoreap.exit_status/# not ok 2 autoreap.exit_status/'
+check "compare: a test case that differs fails, named" 1 \
+	'^FAIL: pidfd:pidfd_autoreap_test:2 autoreap.exit_status: mainline ok, ours not ok$' cmp case
+cmp_run skip 's/^# ok 1 autoreap.not_waitable/# ok 1 autoreap.not_waitable # SKIP no autoreap/'
+check "compare: a skip against an ok is a difference" 1 \
+	'^FAIL: pidfd:pidfd_autoreap_test:1 autoreap.not_waitable: mainline ok, ours skip$' cmp skip
+cmp_run fuzz 's/^\(# # fuzz-case autoreap:1 .*\) => EINVAL/\1 => success nnp=0 waitable=0/'
+check "compare: a fuzz case that differs fails, with both outcomes" 1 \
+	'^DIFFERS fuzz autoreap:1 flags=PARENT\|THREAD\|SIGHAND\|VM exit_signal=0 pidfd=NULL: mainline EINVAL \| ours success nnp=0 waitable=0$' cmp fuzz
+check "compare: ... and the line that replays it" 1 \
+	'^FAIL: fuzz autoreap:1: replay: FUZZ_SEED=0x5eed FUZZ_ONLY=autoreap:1$' cmp fuzz
+printf 'fuzz ^autoreap:1\\s.*mainline=EINVAL\\sours=success a reason\n' >"$tmp/exp"
+check "compare: an expected difference passes, counted with its reason" 0 \
+	'^expected \(.*:1\): 1 x fuzz .*: a reason$' cmp fuzz "$tmp/exp"
+check "compare: an entry that matches nothing is reported" 0 \
+	'^NOTE: .*:1: "fuzz .*" matched no difference in this run: remove it' cmp same "$tmp/exp"
+cmp_run gone '/fuzz-case root:2 /d'
+check "compare: a fuzz case printed by one kernel only fails" 1 \
+	'^DIFFERS fuzz root:2 flags=PIDFD\|0x2000000000 .*: mainline EINVAL \| ours absent$' cmp gone
+cmp_run seed 's/fuzz-seed 0x5eed/fuzz-seed 0x5eee/'
+check "compare: different fuzz seeds fail" 1 'FAIL: fuzz seeds: mainline \[24301\], ours \[24302\]' cmp seed
+cmp_run nolog '/fuzz-/d'
+check "compare: no fuzz-case lines fail" 1 '^FAIL: ours: no fuzz-case lines' cmp nolog
+cmp_run cut '/clone3_flags_fuzz$/d'
+check "compare: a program without its result fails" 1 \
+	'^FAIL: ours: kselftest planned 3 programs, reported 2' cmp cut
+cmp_run kunit '' 's/^\(.*\) ok 2 rust_atomics$/&\n\1 ok 3 rust_pidfs/'
+check "compare: a KUnit suite on one kernel only is a difference" 1 \
+	'^FAIL: kunit:rust_pidfs: mainline absent, ours ok$' cmp kunit
+printf 'kunit ^kunit:rust_pidfs$ our Rust hook has KUnit tests\n' >"$tmp/exp"
+check "compare: ... that can be expected" 0 '0 unexpected difference' cmp kunit "$tmp/exp"
+
 check "boot: no kernel is a clear error" 1 'no kernel at .*make kernel' \
 	env BUILD=$tmp/b3 "$TOP/scripts/boot.sh" --cmd true
 

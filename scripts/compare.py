@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""Compare a run of the kselftests on mainline with one on our kernel.
+
+  compare.py --mainline DIR --ours DIR --expected FILE [--report FILE]
+
+Each DIR holds ksft.log (the KTAP of run_kselftest.sh, with the fuzzer's
+"fuzz-case" lines in it) and console.log (the kernel console, for KUnit).
+Compares test case by test case (ok / not ok / skip), KUnit suite by
+suite, and the fuzzer's cases line by line.  A difference that no entry of
+the expected list matches is a failure; an entry that matched nothing is
+reported.  Prints the table and writes it (markdown) to --report.  Exits 1
+on any unexpected difference or missing result.
+"""
+
+import argparse
+import collections
+import re
+import sys
+
+RESULT = re.compile(r'^(not ok|ok) (\d+)\s*-?\s*([^#]*?)\s*(?:#\s*(.*))?$')
+PROGRAM = re.compile(r'^selftests: (\S+): (\S+)')
+FUZZ_CASE = re.compile(r'fuzz-case (\S+) (.*?) => (.*?)\s*$')
+FUZZ_SEED = re.compile(r'fuzz-seed (0x[0-9a-fA-F]+|\d+)')
+FUZZ_TOTAL = re.compile(r'fuzz-total (\d+)')
+KUNIT = re.compile(r'^\[[ \d.]+\] (not ok|ok) \d+ (\S+)\s*(?:#\s*(.*))?$')
+VERSION = re.compile(r'Linux version (\S+)')
+
+
+def status_of(ok, directive):
+    d = (directive or '').strip().upper()
+    if d.startswith('SKIP'):
+        return 'skip'
+    if d.startswith('TIMEOUT'):
+        return 'timeout'
+    if d.startswith('XFAIL'):
+        return 'xfail'
+    return ok
+
+
+class Run:
+    """What one kernel did: cases, KUnit suites, fuzz cases."""
+
+    def __init__(self, d):
+        self.dir = d
+        self.cases = collections.OrderedDict()   # key -> (status, name)
+        self.fuzz = collections.OrderedDict()    # key -> (inputs, outcome)
+        self.seeds = set()
+        self.fuzz_total = 0
+        self.mismatches = 0    # the fuzzer's own oracle
+        self.version = '?'
+        self.problems = []
+        self.read_ksft(f'{d}/ksft.log')
+        self.read_console(f'{d}/console.log')
+
+    def read_ksft(self, path):
+        try:
+            f = open(path, errors='replace')
+        except OSError as e:
+            self.problems.append(f'no kselftest output: {e}')
+            return
+        inner = []
+        plan = seen = 0
+        for raw in f:
+            line = raw.rstrip('\r\n')
+            m = FUZZ_CASE.search(line)
+            if m:
+                key, inputs, outcome = m.groups()
+                if key in self.fuzz:
+                    self.problems.append(f'fuzz case {key} printed twice')
+                self.fuzz[key] = (inputs, outcome)
+                continue
+            m = FUZZ_SEED.search(line)
+            if m and 'fuzz-seed' in line:
+                self.seeds.add(int(m.group(1), 0))
+                continue
+            m = FUZZ_TOTAL.search(line)
+            if m:
+                self.fuzz_total += int(m.group(1))
+                continue
+            if 'MISMATCH' in line:
+                self.mismatches += 1
+            if re.match(r'^1\.\.(\d+)', line):
+                plan += int(line[3:].split()[0])
+                continue
+            m = RESULT.match(line)
+            if m:
+                seen += 1
+                ok, _, name, directive = m.groups()
+                p = PROGRAM.match(name)
+                prog = f'{p.group(1)}:{p.group(2)}' if p else name
+                for n, (st, iname) in enumerate(inner, 1):
+                    self.cases[f'{prog}:{n}'] = (st, iname)
+                self.cases[prog] = (status_of(ok, directive),
+                                    (directive or '').strip())
+                inner = []
+                continue
+            if line.startswith('# '):
+                m = RESULT.match(line[2:])
+                if m:
+                    ok, _, name, directive = m.groups()
+                    inner.append((status_of(ok, directive), name.strip()))
+        if not seen:
+            self.problems.append(f'no kselftest results in {path}')
+        elif seen != plan:
+            self.problems.append(f'kselftest planned {plan} programs, '
+                                 f'reported {seen} ({path})')
+
+    def read_console(self, path):
+        self.kunit = collections.OrderedDict()
+        try:
+            f = open(path, errors='replace')
+        except OSError as e:
+            self.problems.append(f'no console log: {e}')
+            return
+        for line in f:
+            m = VERSION.search(line)
+            if m and self.version == '?':
+                self.version = m.group(1)
+            m = KUNIT.match(line.rstrip())
+            if m:
+                ok, name, directive = m.groups()
+                self.kunit[f'kunit:{name}'] = (status_of(ok, directive), '')
+
+
+class Expected:
+    def __init__(self, path):
+        self.entries = []   # [kind, regex, reason, matches]
+        with open(path) as f:
+            for n, line in enumerate(f, 1):
+                line = line.strip()
+                if not line or line.startswith('#'):
+                    continue
+                parts = line.split(None, 2)
+                if len(parts) < 3 or parts[0] not in ('ksft', 'kunit', 'fuzz'):
+                    sys.exit(f'{path}:{n}: want "ksft|kunit|fuzz REGEX REASON"')
+                self.entries.append([parts[0], re.compile(parts[1]),
+                                     parts[2], 0, f'{path}:{n}'])
+
+    def match(self, kind, text):
+        for e in self.entries:
+            if e[0] == kind and e[1].search(text):
+                e[3] += 1
+                return e
+        return None
+
+
+def cell(c):
+    return c.replace('|', '\\|')
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--mainline', required=True)
+    ap.add_argument('--ours', required=True)
+    ap.add_argument('--expected', required=True)
+    ap.add_argument('--report')
+    ap.add_argument('--show', type=int, default=20,
+                    help='differing fuzz cases shown on the terminal')
+    args = ap.parse_args()
+
+    ref, ours = Run(args.mainline), Run(args.ours)
+    exp = Expected(args.expected)
+    problems = [f'mainline: {p}' for p in ref.problems] + \
+               [f'ours: {p}' for p in ours.problems]
+    unexpected, expected = [], []
+    md = []
+
+    md.append(f'# make compare: mainline {ref.version} | ours {ours.version}')
+    md.append('')
+    rows = []
+    for kind, a, b in (('ksft', ref.cases, ours.cases),
+                       ('kunit', ref.kunit, ours.kunit)):
+        for key in list(b) + [k for k in a if k not in b]:
+            sa, na = a.get(key, ('absent', ''))
+            sb, nb = b.get(key, ('absent', ''))
+            name = nb or na
+            label = f'{key} {name}'.strip()
+            verdict = 'same'
+            if sa != sb:
+                e = exp.match(kind, label)
+                if e:
+                    verdict = f'expected ({e[4]})'
+                    expected.append((label, sa, sb, e))
+                else:
+                    verdict = 'DIFFERS'
+                    unexpected.append(f'{label}: mainline {sa}, ours {sb}')
+            rows.append((label, sa, sb, verdict))
+    md.append('| test case | mainline | ours | |')
+    md.append('|---|---|---|---|')
+    for label, sa, sb, v in rows:
+        md.append(f'| {cell(label)} | {sa} | {sb} | {v} |')
+    md.append('')
+
+    # The fuzzer, case by case.
+    if ref.seeds != ours.seeds or len(ours.seeds) != 1:
+        problems.append(f'fuzz seeds: mainline {sorted(ref.seeds)}, ours '
+                        f'{sorted(ours.seeds)}: not one and the same')
+    seed = f'0x{min(ours.seeds):x}' if ours.seeds else '?'
+    fdiff = []
+    same = 0
+    for key in list(ours.fuzz) + [k for k in ref.fuzz if k not in ours.fuzz]:
+        ia, oa = ref.fuzz.get(key, (None, 'absent'))
+        ib, ob = ours.fuzz.get(key, (None, 'absent'))
+        if ia and ib and ia != ib:
+            problems.append(f'fuzz case {key}: not the same call on both '
+                            f'kernels ({ia} | {ib}): the fuzzers differ')
+            continue
+        if oa == ob:
+            same += 1
+            continue
+        text = f'{key} {ia or ib} mainline={oa} ours={ob}'
+        e = exp.match('fuzz', text)
+        fdiff.append((key, ia or ib, oa, ob, e))
+        if e:
+            expected.append((f'fuzz {key}', oa, ob, e))
+    for r, who in ((ref, 'mainline'), (ours, 'ours')):
+        if not r.fuzz:
+            problems.append(f'{who}: no fuzz-case lines (FUZZ_LOG=1?)')
+        elif r.fuzz_total and r.fuzz_total != len(r.fuzz):
+            problems.append(f'{who}: the fuzzer ran {r.fuzz_total} cases, '
+                            f'printed {len(r.fuzz)}')
+
+    def outcomes(r):
+        c = collections.Counter(o.split()[0] if o else '?'
+                                for _, o in r.fuzz.values())
+        return ', '.join(f'{k} {n}' for k, n in c.most_common())
+    md.append(f'## Fuzz (seed {seed})')
+    md.append('')
+    md.append('| | mainline | ours |')
+    md.append('|---|---|---|')
+    md.append(f'| cases | {len(ref.fuzz)} | {len(ours.fuzz)} |')
+    md.append(f'| outcomes | {outcomes(ref)} | {outcomes(ours)} |')
+    md.append(f'| oracle mismatches | {ref.mismatches} | {ours.mismatches} |')
+    nexp = sum(1 for d in fdiff if d[4])
+    md.append(f'| same outcome | {same} | {same} |')
+    md.append(f'| differing, expected | {nexp} | {nexp} |')
+    md.append(f'| differing, not expected | {len(fdiff) - nexp} | '
+              f'{len(fdiff) - nexp} |')
+    md.append('')
+    term = list(md)
+    if fdiff:
+        md.append('| fuzz case | call | mainline | ours | |')
+        md.append('|---|---|---|---|---|')
+        for n, (key, inputs, oa, ob, e) in enumerate(fdiff):
+            v = f'expected ({e[4]})' if e else 'DIFFERS'
+            md.append(f'| {key} | {cell(inputs)} | {cell(oa)} | {cell(ob)} '
+                      f'| {v} |')
+        md.append('')
+    for key, inputs, oa, ob, e in fdiff:
+        if not e:
+            unexpected.append(f'fuzz {key} {inputs}: mainline {oa}, ours '
+                              f'{ob}; replay: FUZZ_SEED={seed} '
+                              f'FUZZ_ONLY={key}')
+
+    notes = []
+    for kind, rx, reason, hits, where in exp.entries:
+        if hits:
+            notes.append(f'expected ({where}): {hits} x {kind} '
+                         f'{rx.pattern}: {reason}')
+        else:
+            notes.append(f'NOTE: {where}: "{kind} {rx.pattern}" matched no '
+                         f'difference in this run: remove it if it no '
+                         f'longer differs')
+    tail = notes + [f'FAIL: {u}' for u in unexpected] + \
+        [f'FAIL: {p}' for p in problems]
+    verdict = (f'{len(rows)} test cases, {len(ours.fuzz)} fuzz cases: '
+               f'{len(unexpected)} unexpected difference(s), '
+               f'{len(expected)} expected, {len(problems)} problem(s)')
+    md += ['## Verdict', ''] + [f'- {cell(t)}' for t in tail] + ['', verdict]
+    if args.report:
+        with open(args.report, 'w') as f:
+            f.write('\n'.join(md) + '\n')
+
+    # The terminal: the same tables, the differing fuzz cases shortened.
+    shown = [d for d in fdiff if not d[4]][:args.show]
+    for line in term:
+        print(line)
+    for key, inputs, oa, ob, e in shown:
+        print(f'DIFFERS fuzz {key} {inputs}: mainline {oa} | ours {ob}')
+    for t in tail:
+        if t.startswith('FAIL: fuzz ') and shown:
+            continue  # printed above, with the replay below
+        print(t)
+    for key, inputs, oa, ob, e in shown:
+        print(f'FAIL: fuzz {key}: replay: FUZZ_SEED={seed} FUZZ_ONLY={key}')
+    hidden = len([d for d in fdiff if not d[4]]) - len(shown)
+    if hidden > 0:
+        print(f'... and {hidden} more differing fuzz case(s) in the report')
+    print(verdict)
+    return 1 if unexpected or problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
