@@ -25,7 +25,7 @@ export KSFT_TIMEOUT ?= 1200
 endif
 
 .PHONY: help deps tree kernel selftests initramfs run boot shell export \
-	test test-tools clean
+	test test-tools clean compare test-compare
 
 help:
 	@echo 'make run        build the patched kernel, boot it, run the pidfd and'
@@ -49,6 +49,10 @@ help:
 	@echo '                one thread; a dry run unless SEND=yes'
 	@echo 'make kernel     configure and build the kernel (incremental)'
 	@echo 'make selftests  build and install the kselftests (static)'
+	@echo 'make compare    mainline 7.1 as the oracle: build it, boot it and our'
+	@echo '                kernel with the same tests and seeds, compare case'
+	@echo '                by case, fuzz cases line by line (FUZZ_ITERATIONS=,'
+	@echo '                FUZZ_SEED=; build/compare/report.md)'
 	@echo 'make bench      benchmarks: spawn/reap, kill latency, pidfd close()'
 	@echo '                on the patched and the base kernel; table, plot'
 	@echo '                (BENCH_SCALE=, BENCH_ROUNDS=; build/bench/)'
@@ -103,7 +107,14 @@ test-check: tree
 test-send: tree
 	@tests/send-capture.sh
 
-test: test-tools test-check test-send run
+# The comparison with mainline, smaller in make test: 6000 fuzz cases.
+compare: kernel initramfs
+	@$(S)/compare.sh
+
+test-compare: kernel initramfs
+	@FUZZ_ITERATIONS=$(or $(FUZZ_ITERATIONS),1000) $(S)/compare.sh
+
+test: test-tools test-check test-send run test-compare
 
 .PHONY: test-debug
 test-debug:
