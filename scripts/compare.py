@@ -14,6 +14,7 @@ on any unexpected difference or missing result.
 
 import argparse
 import collections
+import os
 import re
 import sys
 
@@ -134,7 +135,8 @@ class Expected:
                 if len(parts) < 3 or parts[0] not in ('ksft', 'kunit', 'fuzz'):
                     sys.exit(f'{path}:{n}: want "ksft|kunit|fuzz REGEX REASON"')
                 self.entries.append([parts[0], re.compile(parts[1]),
-                                     parts[2], 0, f'{path}:{n}'])
+                                     parts[2], 0,
+                                     f'{os.path.basename(path)}:{n}'])
 
     def match(self, kind, text):
         for e in self.entries:

@@ -7,6 +7,8 @@
 # table on the terminal and in build/compare/report.md.
 #
 # OURS_KERNEL / REF_KERNEL: boot these images instead of the builds.
+# The mainline run is kept while its inputs do not change (REUSE=0 boots
+# it again); REUSE_OURS=1 does the same for ours.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +22,7 @@ if [ -z "$ref" ]; then
 	ref=$BUILD/obj-ref/arch/x86/boot/bzImage
 fi
 
-"$TOP/scripts/compare-boot.sh" "$ours" ours
+REUSE=${REUSE_OURS:-0} "$TOP/scripts/compare-boot.sh" "$ours" ours
 REUSE=${REUSE:-1} "$TOP/scripts/compare-boot.sh" "$ref" mainline
 
 say "comparing (report: ${BUILD#"$TOP"/}/compare/report.md)"
