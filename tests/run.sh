@@ -8,7 +8,7 @@ TOP=$(cd "$(dirname "$0")/.." && pwd)
 F=$TOP/tests/fixtures
 KUNIT=$TOP/build/linux/tools/testing/kunit/kunit.py
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -z "${http:-}" ] || kill "$http" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 R=$TOP/scripts/report.py
 check "report: passing kselftest log" 0 '^3 passed, 0 failed, 1 skipped$' \
@@ -108,6 +108,98 @@ check "tree: refuses to drop work that was not exported" 1 'export the tree firs
 
 check "fetch: a missing KERNEL_SRC is a clear error" 1 'KERNEL_SRC=/nonexistent does not exist' \
 	env KERNEL_SRC=/nonexistent BUILD=$tmp/b3 "$TOP/scripts/fetch-base.sh"
+# fetch-source.sh against a stand-in apt configuration (APT_CONFIG) whose
+# Debian entry names a fake, signed archive on 127.0.0.1 (mirror "a",
+# toy 1.0); MIRROR= points at another (mirror "b", toy 1.1).
+# fetched CMD...: run CMD, keep its output and status for seen.
+fetched() {
+	"$@" >"$tmp/fetch.out" 2>&1
+	echo $? >"$tmp/fetch.rc"
+}
+seen() {
+	cat "$tmp/fetch.out"
+	return "$(cat "$tmp/fetch.rc")"
+}
+fetch_tests() {
+	local www=$tmp/www etc=$tmp/etc/apt port sums=$tmp/sums v sum
+	mkdir -p "$etc/sources.list.d" "$etc/apt.conf.d" "$tmp/etc2/apt/apt.conf.d"
+	: >"$sums"
+	for m in a:1.0 b:1.1; do
+		"$TOP/tests/fake-mirror.sh" "$www/${m%:*}/debian" sid toy "${m#*:}" |
+			while read -r v sum; do echo "$sum  toy_$v.orig.tar.xz"; done >>"$sums"
+	done
+	(cd "$www" && exec python3 -m http.server -b 127.0.0.1 0 \
+		>"$tmp/http.out" 2>"$tmp/http.log") &
+	http=$!
+	for _ in $(seq 50); do
+		port=$(sed -n 's/.* port \([0-9]*\) .*/\1/p' "$tmp/http.out")
+		[ -n "$port" ] && break
+		sleep 0.1
+	done
+	[ -n "$port" ] || { not_ok "fetch: the fake mirror's HTTP server did not start"; return; }
+	url=http://127.0.0.1:$port
+	# Before the Debian entry: another archive (security) and a third
+	# party's suite, neither of which is the mirror.
+	cat >"$etc/sources.list.d/debian.sources" <<-SRC
+		Types: deb
+		URIs: $url/x/debian-security
+		Suites: bookworm-security
+		Components: main
+
+		Types: deb
+		URIs: $url/x/vendor
+		Suites: nodistro
+		Components: main
+
+		Types: deb
+		URIs: $url/a/debian
+		Suites: bookworm bookworm-updates
+		Components: main
+		Signed-By: $www/a/debian/key.gpg
+	SRC
+	printf 'Dir::Etc "%s/";\n' "$etc" >"$tmp/apt.conf"
+	# The one-line format: /etc/apt/sources.list.
+	printf 'deb http://127.0.0.1:%s/x/vendor cloud-sdk-bookworm main\ndeb [arch=amd64 signed-by=%s] %s/b/debian bookworm main\n' \
+		"$port" "$www/b/debian/key.gpg" "$url" >"$tmp/etc2/apt/sources.list"
+	printf 'Dir::Etc "%s/etc2/apt/";\n' "$tmp" >"$tmp/apt2.conf"
+	fs=(env APT_CONFIG=$tmp/apt.conf SUITES=sid SOURCES_SHA256=$sums
+	    "$TOP/scripts/fetch-source.sh")
+	fetched env PIDFD_CACHE="$tmp/c1" "${fs[@]}" toy 1.1 1.0
+	check "fetch: the mirror is read from the apt sources (deb822)" 0 \
+		"^mirror: $url/a/debian \\(from $etc/sources.list.d/debian.sources\\)$" seen
+	check "fetch: the versions are tried in order" 0 '^toy 1.1 is not in the index$' seen
+	check "fetch: prints the cached tarball" 0 "^$tmp/c1/toy_1.0.orig.tar.xz$" seen
+	check "fetch: the tarball came from that mirror" 0 \
+		'GET /a/debian/pool/main/t/toy/toy_1.0.orig.tar.xz' cat "$tmp/http.log"
+	fetched env PIDFD_CACHE="$tmp/c2" MIRROR="$url/b/debian" \
+		KEYRING="$www/b/debian/key.gpg" "${fs[@]}" toy 1.1 1.0
+	check "fetch: MIRROR= wins over the apt sources" 0 \
+		"^mirror: $url/b/debian \\(from MIRROR=\\)$" seen
+	check "fetch: ... and the tarball came from it" 0 \
+		'GET /b/debian/pool/main/t/toy/toy_1.1.orig.tar.xz' cat "$tmp/http.log"
+	fetched env PIDFD_CACHE="$tmp/c3" "${fs[@]/apt.conf/apt2.conf}" toy 1.1 1.0
+	check "fetch: the mirror of a one-line sources.list" 0 \
+		"^mirror: $url/b/debian \\(from $tmp/etc2/apt/sources.list\\)$" seen
+	check "fetch: ... is used" 0 "^using toy 1.1 \\($tmp/c3/toy_1.1.orig.tar.xz" seen
+	check "fetch: a cached tarball needs no mirror" 0 "^$tmp/c1/toy_1.0.orig.tar.xz$" \
+		env PIDFD_CACHE="$tmp/c1" MIRROR=http://127.0.0.1:9/debian "${fs[@]}" toy 1.0
+	check "fetch: a version the archive does not serve is a clear error" 1 \
+		"none of toy 2.0 is served by the Debian archive at $url/a/debian$" \
+		env PIDFD_CACHE="$tmp/c4" "${fs[@]}" toy 2.0
+	sed -i 's/^./0/' "$sums"
+	check "fetch: a sha256 that differs from the list is refused" 1 \
+		'sha256 mismatch for toy_1.0.orig.tar.xz: got [0-9a-f]{64}, want 0' \
+		env PIDFD_CACHE="$tmp/c5" "${fs[@]}" toy 1.0
+	printf 'Types: deb\nURIs: %s/x/vendor\nSuites: nodistro\n' "$url" \
+		>"$etc/sources.list.d/debian.sources"
+	check "fetch: no Debian entry in the apt sources is a clear error" 1 \
+		'no Debian archive entry in the apt sources .*set MIRROR=' \
+		env PIDFD_CACHE="$tmp/c6" "${fs[@]}" toy 1.0
+	kill "$http"
+	wait "$http" 2>/dev/null
+}
+fetch_tests
+
 check "boot: no kernel is a clear error" 1 'no kernel at .*make kernel' \
 	env BUILD=$tmp/b3 "$TOP/scripts/boot.sh" --cmd true
 

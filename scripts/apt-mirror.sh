@@ -1,0 +1,84 @@
+#!/bin/bash
+# Print the Debian mirror that the machine's own apt configuration names,
+# as "URI KEYRING" (KEYRING: the entry's Signed-By, or Debian's archive
+# keyring when it has none), and on stderr where it was read from.
+#
+# The sources are read where apt reads them (apt-config: Dir::Etc::
+# sourcelist, then Dir::Etc::sourceparts/*.list and *.sources, so
+# APT_CONFIG is honoured): the first enabled entry, one-line or deb822,
+# with a suite of Debian's own archive (a codename or stable, testing, sid
+# ..., with -updates or -backports; not -security, which is another
+# archive, nor a third party's suite).  MIRROR=URI overrides the lot.
+set -euo pipefail
+
+KEYRING_DEFAULT=/usr/share/keyrings/debian-archive-keyring.gpg
+if [ -n "${MIRROR:-}" ]; then
+	echo "mirror: $MIRROR (from MIRROR=)" >&2
+	echo "${MIRROR%/} ${KEYRING:-$KEYRING_DEFAULT}"
+	exit 0
+fi
+
+eval "$(apt-config shell SL Dir::Etc::sourcelist/f SP Dir::Etc::sourceparts/d)"
+files=()
+[ -f "${SL:-}" ] && files+=("$SL")
+# apt reads the parts in name order, whatever their format.
+if [ -d "${SP:-}" ]; then
+	while IFS= read -r f; do
+		files+=("${SP%/}/$f")
+	done < <(ls "$SP" | grep -E '^[A-Za-z0-9_.-]+\.(list|sources)$' | LC_ALL=C sort)
+fi
+
+suite_re='^(buster|bullseye|bookworm|trixie|forky|duke|sid|stable|testing|unstable|oldstable|oldoldstable|experimental)(-updates|-backports|-proposed-updates)?$'
+
+# One "URI KEYRING FILE" line per candidate entry, in the files' order.
+entries() {
+	local f
+	for f in "$@"; do
+		case $f in
+		*.sources) awk -v file="$f" -v re="$suite_re" '
+			function flush() {
+				if (types ~ /(^| )deb(-src)?( |$)/ && enabled != "no") {
+					n = split(suites, s, " ")
+					for (i = 1; i <= n; i++)
+						if (s[i] ~ re) { split(uris, u, " ");
+							print u[1], (key == "" ? "-" : key), file; break }
+				}
+				types = uris = suites = key = enabled = ""; field = ""
+			}
+			/^#/ { next }
+			/^[ \t]*$/ { flush(); next }
+			/^[ \t]/ { if (field == "uris") uris = uris " " $1; next }
+			{
+				field = tolower($1); sub(/:$/, "", field)
+				v = $0; sub(/^[^:]*:[ \t]*/, "", v)
+				if (field == "types") types = v
+				else if (field == "uris") uris = v
+				else if (field == "suites") suites = v
+				else if (field == "signed-by") key = (v ~ /^\// ? v : "")
+				else if (field == "enabled") enabled = tolower(v)
+			}
+			END { flush() }' "$f" ;;
+		*) awk -v file="$f" -v re="$suite_re" '
+			/^[ \t]*(#|$)/ { next }
+			$1 == "deb" || $1 == "deb-src" {
+				key = ""; i = 2
+				if ($2 ~ /^\[/) {
+					for (; i <= NF; i++) {
+						if ($i ~ /^\[?signed-by=/) {
+							k = $i; sub(/^\[?signed-by=/, "", k); sub(/\]$/, "", k)
+							key = k
+						}
+						if ($i ~ /\]$/) { i++; break }
+					}
+				}
+				if ($(i + 1) ~ re) print $i, (key == "" ? "-" : key), file
+			}' "$f" ;;
+		esac
+	done
+}
+
+read -r uri key from < <(entries "${files[@]}") ||
+	{ echo "error: no Debian archive entry in the apt sources (${files[*]:-none found}); set MIRROR=http://your.mirror/debian" >&2; exit 1; }
+[ "$key" = - ] && key=$KEYRING_DEFAULT
+echo "mirror: $uri (from $from)" >&2
+echo "${uri%/} ${KEYRING:-$key}"
