@@ -4,7 +4,8 @@
 # git am.  Idempotent: does nothing when patches/ has not changed since
 # the tree was made, and refuses to throw away work that was not exported.
 # SERIES=man-pages does the same for the man page series: the man-pages
-# tarball (scripts/fetch-manpages.sh) and man-pages/ in build/man-pages.
+# tarball (Debian's manpages source package, scripts/fetch-source.sh) and
+# man-pages/ in build/man-pages.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,7 +23,10 @@ stamp=$TREE/.git/series-stamp
 import_base() {
 	local src tmp
 	if [ "$SERIES" = man-pages ]; then
-		src=$("$TOP/scripts/fetch-manpages.sh")
+		# trixie serves 6.9.1 (sid listed 6.20, which gave 404)
+		src=${MANPAGES_SRC:-$("$TOP/scripts/fetch-source.sh" manpages ${MANPAGES_VERSIONS:-6.9.1})} ||
+			die "could not fetch the man-pages tarball (above); or set MANPAGES_SRC=/path/to/man-pages.tar.xz"
+		[ -e "$src" ] || die "MANPAGES_SRC=$src does not exist"
 	else
 		src=$("$TOP/scripts/fetch-base.sh")
 	fi
