@@ -40,13 +40,18 @@ help:
 	@echo 'make shell      an interactive shell in the guest'
 	@echo 'make tree       materialise build/linux: base + patches/ (git am)'
 	@echo 'make export     write build/linux commits back to patches/'
+	@echo '                (SERIES=man-pages: build/man-pages to man-pages/)'
 	@echo 'make check      check the series as maintainers will: checkpatch,'
 	@echo '                git am on the base, rustfmt, a build after each'
-	@echo '                patch (BISECT=0 skips the builds), cover letter'
+	@echo '                patch (BISECT=0 skips the builds), cover letter;'
+	@echo '                the man page series: git am on man-pages, its own'
+	@echo '                lint-man/build-catman/check-catman (SERIES= one)'
 	@echo 'make bump       start the next version: vN+1, "Changes in vN+1:"'
 	@echo '                in the cover letter (CHANGES=, LINK=), export'
 	@echo 'make send       git send-email to get_maintainer.pl recipients,'
-	@echo '                one thread; a dry run unless SEND=yes'
+	@echo '                one thread; then the man page series, its own'
+	@echo '                thread, to the man-pages maintainer and linux-man;'
+	@echo '                linux-api on Cc of all; a dry run unless SEND=yes'
 	@echo 'make kernel     configure and build the kernel (incremental)'
 	@echo 'make selftests  build and install the kselftests (static)'
 	@echo 'make compare    mainline 7.1 as the oracle: build it, boot it and our'
@@ -62,8 +67,10 @@ help:
 deps:
 	@$(S)/deps.sh
 
+# The kernel tree (build/linux) and the man-pages tree (build/man-pages).
 tree: deps
 	@$(S)/tree.sh
+	@SERIES=man-pages $(S)/tree.sh
 
 kernel: tree
 	@$(S)/build-kernel.sh
@@ -89,14 +96,27 @@ export:
 
 .PHONY: check bump send test-check test-send
 
+# check and send: both series (kernel, then man pages), or the one that
+# SERIES= names (kernel or man-pages).
 check: tree
+ifeq ($(SERIES),)
+	@rc=0; $(S)/check-series.sh || rc=1; \
+	SERIES=man-pages $(S)/check-manpages.sh || rc=1; exit $$rc
+else ifeq ($(SERIES),man-pages)
+	@$(S)/check-manpages.sh
+else
 	@$(S)/check-series.sh
+endif
 
 bump: tree
 	@$(S)/bump-version.sh
 
 send: tree
+ifeq ($(SERIES),)
+	@$(S)/send-series.sh && SERIES=man-pages $(S)/send-series.sh
+else
 	@$(S)/send-series.sh
+endif
 
 test-tools: tree
 	@tests/run.sh

@@ -22,3 +22,5 @@ log=$LOGS/kernel-build$([ "$OBJ" = "$BUILD/obj" ] || echo "-${OBJ##*/}").log
 run_step "kernel build ($(basename "$OBJ"))" "$log" "${KMAKE[@]}" "${cc[@]}" bzImage
 # Compiler and rustc warnings (the build itself does not fail on them).
 grep -nE '(: warning:|^warning(\[|:))' "$log" | head -n 20 >&2 || true
+# What the Rust kernel crate exports to modules.
+"$TOP/scripts/check-exports.sh"

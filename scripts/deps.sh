@@ -9,7 +9,7 @@ PACKAGES=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod
 	  xz-utils rsync python3 clang-19 llvm-19 lld-19 libclang-19-dev
 	  rustc-web rust-web-src qemu-system-x86 busybox-static libcap-dev
 	  perl git git-email rustfmt-web ccache python3-ply python3-git python3-venv
-	  gpg gpg-agent)
+	  gpg gpg-agent mandoc groff-base man-db bsdextrautils)
 BINDGEN_VERSION=0.73.2
 
 missing=()

@@ -55,10 +55,10 @@ diff -qr "$PATCHES" "$new" >/dev/null 2>&1 || changed=1
 if [ "$changed" = 1 ]; then
 	rm -f "$PATCHES"/*.patch
 	cp "$new"/*.patch "$PATCHES/" 2>/dev/null || true
-	say "exported $n patch(es) to patches/"
+	say "exported $n patch(es) to ${PATCHES#"$TOP"/}/"
 	git -C "$PATCHES" status --short -- . 2>/dev/null || true
 else
-	say "patches/ is up to date ($n patch(es))"
+	say "${PATCHES#"$TOP"/}/ is up to date ($n patch(es))"
 fi
 # The tree now matches patches/: record it, so that make tree leaves it be.
 "$TOP/scripts/tree.sh" --stamp

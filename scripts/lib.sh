@@ -4,7 +4,16 @@
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 CACHE=${PIDFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pidfd-lifecycle}
-TREE=${TREE:-$BUILD/linux}
+# SERIES=man-pages: the man page series (man-pages/) and its tree
+# (build/man-pages: the man-pages base and that series) instead of the
+# kernel's (patches/, build/linux).
+SERIES=${SERIES:-kernel}
+case $SERIES in
+kernel) DEFAULT_TREE=$BUILD/linux DEFAULT_PATCHES=$TOP/patches ;;
+man-pages) DEFAULT_TREE=$BUILD/man-pages DEFAULT_PATCHES=$TOP/man-pages ;;
+*) echo "error: SERIES=$SERIES: kernel or man-pages" >&2; exit 1 ;;
+esac
+TREE=${TREE:-$DEFAULT_TREE}
 # Objects go apart from the source, one directory a tree and
 # configuration; so do the installed kselftests and the initramfs.  Extra
 # fragments (CONFIG_FRAGMENTS="debug.config") suffix the directory's name:
@@ -20,7 +29,7 @@ else
 fi
 KSFT=$OBJ/kselftest-install
 INITRAMFS=$OBJ/initramfs.cpio.gz
-PATCHES=${PATCHES:-$TOP/patches}
+PATCHES=${PATCHES:-$DEFAULT_PATCHES}
 LOGS=$BUILD/logs
 mkdir -p "$BUILD" "$LOGS" "$CACHE"
 
@@ -28,6 +37,22 @@ mkdir -p "$BUILD" "$LOGS" "$CACHE"
 KMAKE=(make -C "$TREE" O="$OBJ" -j"$(($(nproc) + 1))" RUSTC=/usr/bin/rustc
        RUSTDOC=/usr/bin/rustdoc BINDGEN="${BINDGEN:-$HOME/.cargo/bin/bindgen}"
        LIBCLANG_PATH=/usr/lib/llvm-19/lib)
+
+# Every mail of both series goes to this list too (new ABI).
+API_LIST=linux-api@vger.kernel.org
+
+# is_placeholder ADDRESS: true for an address that nobody reads and that
+# must not sign anything: a no-reply address (like the project's own
+# placeholder identity, which the committed series carries), the
+# reserved .example and .invalid domains, git's guessed "(none)" hosts.
+is_placeholder() {
+	local a
+	a=$(tr '[:upper:]' '[:lower:]' <<<"$1")
+	case $a in
+	*noreply* | *no-reply* | *.example | *.invalid | *'(none)'* | *@localhost) return 0 ;;
+	esac
+	return 1
+}
 
 die() {
 	echo "error: $*" >&2

@@ -3,6 +3,9 @@
 # imports the pristine base (tagged "base"), then patches/ applied with
 # git am.  Idempotent: does nothing when patches/ has not changed since
 # the tree was made, and refuses to throw away work that was not exported.
+# SERIES=man-pages does the same for the man page series: the man-pages
+# tarball (Debian's manpages source package, scripts/fetch-source.sh) and
+# man-pages/ in build/man-pages.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,8 +22,15 @@ stamp=$TREE/.git/series-stamp
 
 import_base() {
 	local src tmp
-	src=$("$TOP/scripts/fetch-base.sh")
-	say "importing the base kernel from $src"
+	if [ "$SERIES" = man-pages ]; then
+		# trixie serves 6.9.1 (sid listed 6.20, which gave 404)
+		src=${MANPAGES_SRC:-$("$TOP/scripts/fetch-source.sh" manpages ${MANPAGES_VERSIONS:-6.9.1})} ||
+			die "could not fetch the man-pages tarball (above); or set MANPAGES_SRC=/path/to/man-pages.tar.xz"
+		[ -e "$src" ] || die "MANPAGES_SRC=$src does not exist"
+	else
+		src=$("$TOP/scripts/fetch-base.sh")
+	fi
+	say "importing the base $SERIES from $src"
 	tmp=$TREE.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp"
@@ -29,21 +39,32 @@ import_base() {
 	else
 		tar -C "$tmp" --strip-components=1 -xf "$src"
 	fi
-	version=$(make -s -C "$tmp" kernelversion)
+	if [ "$SERIES" = man-pages ]; then
+		version=man-pages\ $(sed -n 's/^VERSION *:= *//p' "$tmp/share/mk/configure/version.mk" 2>/dev/null)
+		[ "$version" != "man-pages " ] || version="man-pages $(basename "$src")"
+	else
+		version=Linux\ $(make -s -C "$tmp" kernelversion)
+	fi
 	git -C "$tmp" init -q -b master
 	# No background gc racing the git am that follows.
 	git -C "$tmp" config gc.auto 0
 	git -C "$tmp" config maintenance.auto false
 	# Notes below --- follow their commit through rebase and amend.
 	git -C "$tmp" config notes.rewriteRef refs/notes/commits
+	if [ "$SERIES" = man-pages ]; then
+		# Hunk headers name the section, as man-pages' CONTRIBUTING.d/git
+		# asks (diff.man.xfuncname), so exported patches read like theirs.
+		git -C "$tmp" config diff.man.xfuncname '^\.S[SHsh] .*$'
+		echo '*.[0-9]* diff=man' >"$tmp/.git/info/attributes"
+	fi
 	git -C "$tmp" add -A -f
 	# Fixed identity and dates: the same base gives the same commit id
 	# everywhere, so base-commit: in the exported series is stable.
 	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" \
 	GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
-	git -C "$tmp" -c user.name="Linux $version" \
+	git -C "$tmp" -c user.name="$version" \
 		-c user.email="base@localhost" commit -q \
-		-m "Linux $version" -m "Imported from $(basename "$src")."
+		-m "$version" -m "Imported from $(basename "$src")."
 	git -C "$tmp" tag base
 	mv "$tmp" "$TREE"
 }
@@ -122,7 +143,7 @@ if [ "${1:-}" = --stamp ]; then
 	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
 	exit 0
 fi
-if [ "$TREE" != "$BUILD/linux" ]; then
+if [ "$TREE" != "$DEFAULT_TREE" ]; then
 	[ -d "$TREE" ] || die "TREE=$TREE does not exist"
 	exit 0 # the user's own tree: build it as it is
 fi

@@ -126,4 +126,31 @@ check "bump: the changelog survives make tree from patches/" 0 'Changes in v2:' 
 		PATCHES='$tmp/patches' KERNEL_SRC='$tmp/toy.tar.xz' '$TOP/scripts/tree.sh' >/dev/null &&
 		git -C '$tmp/b2/linux' config branch.master.description"
 
+# make check on the man page series (scripts/check-manpages.sh), on the
+# materialised build/man-pages: the real series passes, and a page that
+# the man-pages lint warns about fails, naming the patch and the warning.
+MAN_TREE=${BUILD:-$TOP/build}/man-pages
+MAN_PATCHES=${MAN_PATCHES:-$TOP/man-pages}
+if [ -d "$MAN_TREE/.git" ] && [ -n "$(find "$MAN_PATCHES" -name '0001-*.patch' 2>/dev/null)" ]; then
+	CM=(env MAN_CHECK_SRC="$tmp/man-src" "$TOP/scripts/check-manpages.sh")
+	check "man: the man page series passes" 0 'the man page series is ready to send' \
+		"${CM[@]}"
+	rm -rf "$tmp/man"
+	cp -r "$MAN_PATCHES" "$tmp/man"
+	p3=$(cd "$tmp/man" && ls 0003-*.patch)
+	# an over-long source line: mandoc -Tlint warns (STYLE), the base did not
+	sed -i '0,/^+flag (since Linux 7.1)\.$/s//+flag (since Linux 7.1), and this line is made longer than eighty bytes on purpose./' \
+		"$tmp/man/$p3"
+	out=$(env PATCHES="$tmp/man" "${CM[@]}" 2>&1)
+	rc=$?
+	check "man: a new lint warning fails, naming the patch" 1 \
+		"FAIL $tmp/man/$p3: new warnings from the man-pages lint and check targets" \
+		bash -c 'echo "$1"; exit "$2"' _ "$out" "$rc"
+	check "man: ... with mandoc's own message" 0 'STYLE: input text line longer than 80 bytes' \
+		echo "$out"
+	check "man: ... and the other patches pass" 0 '^    ok: man/man2/pidfd_open.2$' echo "$out"
+else
+	not_ok "man: no man-pages tree or series (make tree)"
+fi
+
 summary

@@ -10,6 +10,14 @@ KUNIT=$TOP/build/linux/tools/testing/kunit/kunit.py
 tmp=$(mktemp -d)
 trap '[ -z "${http:-}" ] || kill "$http" 2>/dev/null; rm -rf "$tmp"' EXIT
 
+X=$TOP/scripts/check-exports.sh
+check "exports: v1's hook and kill exported to modules are caught" 1 \
+	'Task17kill_thread_group' "$X" "$F/exports-v1.h"
+check "exports: a KUnit wrapper named after autokill is no export of a kill" 0 \
+	'^exports: 2 symbols' "$X" "$F/exports-clean.h"
+check "exports: a missing header is an error" 1 'no /nonexistent.h: build' \
+	"$X" /nonexistent.h
+
 R=$TOP/scripts/report.py
 check "report: passing kselftest log" 0 '^3 passed, 0 failed, 1 skipped$' \
 	"$R" --kselftest "$F/ksft-pass.log"

@@ -3,10 +3,14 @@
 # SMTP server on 127.0.0.1 that keeps what it is sent
 # (tests/smtp-capture.py), and tests/verify-sent.py checks the mails:
 # count, subjects and numbering, threading, recipients, git am on the base
-# giving the materialised tree.  Always on a toy series (plus the refusals
-# and a v2); also on the real series when patches/ has one.  Needs the
-# materialised tree (make tree), no booted kernel.  Nothing is sent
-# anywhere but 127.0.0.1.  Prints "N passed, N failed".
+# giving the materialised tree, linux-api on Cc of every mail, the
+# sender's Signed-off-by added where it was missing and the authorship
+# kept.  Always on a toy series (plus the refusals: a failed make check,
+# the placeholder identity, no identity; and a v2); also on the real
+# kernel series when patches/ has one, and on the man page series
+# (man-pages/, its own thread to the man-pages maintainer and linux-man).
+# Needs the materialised trees (make tree), no booted kernel.  Nothing is
+# sent anywhere but 127.0.0.1.  Prints "N passed, N failed".
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 . "$TOP/tests/lib.sh"
@@ -34,11 +38,16 @@ capture() {
 stop() { kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null; srv=; }
 mails() { find "$1" -name '*.eml' | wc -l; }
 
-# verify NAME DIR PATCHES TREE: the verifier's checks, each counted.
+API=linux-api@vger.kernel.org
+
+# verify NAME DIR PATCHES TREE SENDER [VERIFIER OPTIONS...]: the
+# verifier's checks, each counted.
 verify() {
-	local out line
-	out=$(python3 "$TOP/tests/verify-sent.py" --captured "$2" --patches "$3" \
-		--tree "$4" ${5:+--sender "$5"} 2>&1)
+	local out line name=$1 dir=$2 patches=$3 tree=$4 sender=$5
+	shift 5
+	out=$(python3 "$TOP/tests/verify-sent.py" --captured "$dir" --patches "$patches" \
+		--tree "$tree" --sender "$sender" --always-cc "$API" "$@" 2>&1)
+	set -- "$name"
 	while IFS= read -r line; do
 		case $line in
 		"ok - "*) ok "$1: ${line#ok - }" ;;
@@ -75,14 +84,50 @@ else
 	check "toy: SEND=yes sends v1 through 127.0.0.1 after make check" 0 'sent v1' \
 		env SEND=yes SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${SEND[@]}"
 	stop
-	verify "toy v1" "$tmp/v1" "$tmp/patches" "$tmp/b/linux" dev@example.org
+	verify "toy v1" "$tmp/v1" "$tmp/patches" "$tmp/b/linux" dev@example.org \
+		--signoff 'Toy Dev <dev@example.org>'
+
+	# The sender signs off: someone else than the author sends v1.
+	sum=$(cat "$tmp"/patches/*.patch | sha256sum)
+	capture "$tmp/other"
+	check "toy: sent by someone else than its author" 0 'sent v1' \
+		env SEND=yes SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${SEND[@]/#FROM=*/FROM=Ann Other <ann@example.org>}"
+	stop
+	verify "toy, another sender" "$tmp/other" "$tmp/patches" "$tmp/b/linux" ann@example.org \
+		--signoff 'Ann Other <ann@example.org>'
+	check "toy: the committed series is left as it was (authorship, trailers)" 0 '^$' \
+		bash -c "[ \"\$(cat '$tmp'/patches/*.patch | sha256sum)\" = '$sum' ] || echo changed"
+
+	# Refused: the placeholder identity (the real series' author) and none.
+	placeholder=$(awk '/^From: / { v = substr($0, 7); on = 1; next }
+		on && /^[ \t]/ { v = v $0; next } on { print v; exit }' \
+		"$(ls "$TOP"/patches/0001-*.patch 2>/dev/null | head -n 1)" 2>/dev/null | tr -s ' \t' ' ')
+	[ -n "$placeholder" ] || placeholder='Seed 0 maintainers <maintainers@users.noreply.b-seed-0.example>'
+	echo "# the placeholder identity: $placeholder"
+	capture "$tmp/placeholder"
+	check "toy: sending as the placeholder identity is refused, saying what to set" 1 \
+		"refusing to send as '.*noreply.*': that is a placeholder identity.*set FROM='Your Name <you@example.org>', or git config --global user.name" \
+		env SEND=yes SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${SEND[@]/#FROM=*/FROM=$placeholder}"
+	check "toy: ... also as the placeholder from git's user.email (no FROM)" 1 \
+		"refusing to send as .*placeholder identity" \
+		env SEND=yes SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" \
+		GIT_COMMITTER_NAME="${placeholder%% <*}" \
+		GIT_COMMITTER_EMAIL="$(sed 's/.*<\(.*\)>/\1/' <<<"$placeholder")" \
+		"${SEND[@]/#FROM=*/FROM=}"
+	check "toy: sending as nobody (no FROM, no git identity) is refused, saying what to set" 1 \
+		'refusing to send: nobody to send as .*set FROM=.*git config --global user.email' \
+		env -u GIT_COMMITTER_NAME -u GIT_COMMITTER_EMAIL -u EMAIL SEND=yes \
+		SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${SEND[@]/#FROM=*/FROM=}"
+	stop
+	check "toy: ... and nothing was sent" 0 '^0$' mails "$tmp/placeholder"
 
 	"${TOY_ENV[@]}" CHANGES='- rust: say what the answer is' "$TOP/scripts/bump-version.sh" >/dev/null
 	capture "$tmp/v2"
 	check "toy: v2 after make bump is sent" 0 'sent v2' \
 		env SEND=yes SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" "${SEND[@]}"
 	stop
-	verify "toy v2" "$tmp/v2" "$tmp/patches" "$tmp/b/linux" dev@example.org
+	verify "toy v2" "$tmp/v2" "$tmp/patches" "$tmp/b/linux" dev@example.org \
+		--signoff 'Toy Dev <dev@example.org>'
 	check "toy v2: the cover letter has its changelog" 0 '^Changes in v2:' cat "$tmp/v2/0001.eml"
 
 	# A series that fails make check is not sent.
@@ -110,13 +155,42 @@ real_patches=${PATCHES:-$TOP/patches}
 real_tree=${BUILD:-$TOP/build}/linux
 if [ -n "$(find "$real_patches" -name '0001-*.patch' 2>/dev/null)" ]; then
 	capture "$tmp/real"
+	env SEND=yes NOCHECK=1 SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" \
+		FROM='Test Sender <sender@example.org>' "$TOP/scripts/send-series.sh" \
+		>"$tmp/real.out" 2>&1
+	echo $? >"$tmp/real.rc"
 	check "real: SEND=yes NOCHECK=1 sends the series through 127.0.0.1" 0 'sent v[0-9]+' \
-		env SEND=yes NOCHECK=1 SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" \
-		FROM='Test Sender <sender@example.org>' "$TOP/scripts/send-series.sh"
+		bash -c "cat '$tmp/real.out'; exit \$(cat '$tmp/real.rc')"
 	stop
-	verify "real" "$tmp/real" "$real_patches" "$real_tree" sender@example.org
+	verify "real" "$tmp/real" "$real_patches" "$real_tree" sender@example.org \
+		--signoff 'Test Sender <sender@example.org>'
+	check "real: make send lists each mail's recipients before sending, linux-api too" 0 \
+		"^      Cc: $API\$" sed '/^==> sending /q' "$tmp/real.out"
 else
 	echo "# no series in ${real_patches#"$TOP"/}: the real series was not sent"
+fi
+
+# The man page series: its own thread, to the contacts of the man-pages
+# CONTRIBUTING (the maintainer, linux-man) and linux-api.
+man_patches=${MAN_PATCHES:-$TOP/man-pages}
+man_tree=${BUILD:-$TOP/build}/man-pages
+if [ -n "$(find "$man_patches" -name '0001-*.patch' 2>/dev/null)" ]; then
+	contrib=$(git -C "$man_tree" show base:CONTRIBUTING 2>/dev/null)
+	maint=$(sed -n 's/^ *To: .*<\(.*\)>$/\1/p' <<<"$contrib" | head -n 1)
+	check "man pages: the man-pages CONTRIBUTING names the maintainer and linux-man" 0 \
+		'^.+@.+ linux-man@vger.kernel.org$' \
+		echo "$maint $(grep -o 'linux-man@vger.kernel.org' <<<"$contrib" | head -n 1)"
+	capture "$tmp/man"
+	check "man pages: SEND=yes NOCHECK=1 sends the man page series through 127.0.0.1" 0 \
+		'sent v[0-9]+ of the man-pages series' \
+		env SERIES=man-pages PATCHES="$man_patches" SEND=yes NOCHECK=1 SMTP_SERVER=127.0.0.1 \
+		SMTP_PORT="$port" FROM='Test Sender <sender@example.org>' "$TOP/scripts/send-series.sh"
+	stop
+	verify "man pages" "$tmp/man" "$man_patches" "$man_tree" sender@example.org \
+		--expect-to "$maint" --expect-cc linux-man@vger.kernel.org \
+		--signoff 'Test Sender <sender@example.org>'
+else
+	echo "# no series in ${man_patches#"$TOP"/}: the man page series was not sent"
 fi
 
 summary

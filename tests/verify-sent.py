@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Verify the mails that make send delivered to tests/smtp-capture.py.
 
-    verify-sent.py --captured DIR --patches DIR --tree TREE [--from ADDR]
+    verify-sent.py --captured DIR --patches DIR --tree TREE [--sender ADDR]
+        [--always-cc ADDR]... [--expect-to ADDR --expect-cc ADDR...]
+        [--signoff 'Name <addr>']
 
 Checks, printing "ok - ..." or "not ok - ..." for each:
   - one mail for the cover letter and one for each patch, in order
@@ -10,7 +12,12 @@ Checks, printing "ok - ..." or "not ok - ..." for each:
   - recipients: To: exactly the maintainers that get_maintainer.pl gives
     for the patch on the applied tree (the union for the cover letter);
     Cc: its reviewers and lists, and otherwise only people named in the
-    patch itself (signers); no address twice; the SMTP envelope is To+Cc
+    patch itself (signers); no address twice; the SMTP envelope is To+Cc.
+    With --expect-to/--expect-cc (a series that get_maintainer.pl does not
+    cover: the man pages), To: is exactly those and Cc: has those instead.
+    --always-cc: that address is on Cc: of every mail
+  - --signoff: each patch mail ends its trailers with that Signed-off-by,
+    once, after the patch's own; the applied commits keep the patch's author
   - each patch mail applies with git am, in order, to the base, and the
     result is the tree's HEAD exactly
 Exits 1 if any check failed.
@@ -65,6 +72,10 @@ def main():
     ap.add_argument("--patches", required=True)
     ap.add_argument("--tree", required=True)
     ap.add_argument("--sender", default="")
+    ap.add_argument("--always-cc", action="append", default=[])
+    ap.add_argument("--expect-to", action="append", default=[])
+    ap.add_argument("--expect-cc", action="append", default=[])
+    ap.add_argument("--signoff", default="")
     args = ap.parse_args()
 
     files = sorted(glob.glob(os.path.join(args.patches, "[0-9][0-9][0-9][0-9]-*.patch")))
@@ -117,8 +128,14 @@ def main():
         froms = {addrs([msg["From"]])[0] for _, msg, _ in mails}
         check("every mail is From: %s" % args.sender, froms == {args.sender.lower()}, froms)
 
-    maint = [get_maintainer(args.tree, [p], ["--m", "--nor", "--nol"]) for p in patches]
-    other = [get_maintainer(args.tree, [p], ["--nom", "--r", "--l"]) for p in patches]
+    always = {a.lower() for a in args.always_cc}
+    if args.expect_to:
+        maint = [{a.lower() for a in args.expect_to} for p in patches]
+        other = [{a.lower() for a in args.expect_cc} | always for p in patches]
+    else:
+        maint = [get_maintainer(args.tree, [p], ["--m", "--nor", "--nol"]) for p in patches]
+        other = [get_maintainer(args.tree, [p], ["--nom", "--r", "--l"]) | always
+                 for p in patches]
     sets = [(cover, set().union(*maint), set().union(*other) - set().union(*maint),
              set().union(*(named_in(p) for p in files)))]
     sets += [(p, mt, ot - mt, named_in(p)) for p, mt, ot in zip(patches, maint, other)]
@@ -133,10 +150,25 @@ def main():
         extra = set(cc) - ot - named
         check("%s: Cc: has nobody else than the people the patch names" % name, not extra,
               "extra: %s" % sorted(extra))
+        for a in sorted(always):
+            check("%s: Cc: %s" % (name, a), a in cc, "Cc: %s" % sorted(cc))
         dup = len(to) + len(cc) != len(set(to) | set(cc))
         check("%s: no address twice in To:/Cc:" % name, not dup, "To: %s\nCc: %s" % (to, cc))
         check("%s: the SMTP envelope is To: + Cc:" % name, set(rcpt) == set(to) | set(cc),
               "envelope: %s\nheaders: %s" % (sorted(rcpt), sorted(set(to) | set(cc))))
+
+    if args.signoff:
+        sob = "Signed-off-by: " + args.signoff
+        for (eml, msg, _), path in zip(mails[1:], patches):
+            body = msg.get_payload(decode=True).decode("utf-8", "replace")
+            log = body.split("\n---\n", 1)[0].rstrip("\n").split("\n")
+            own = [line for line in open(path, encoding="utf-8").read()
+                   .split("\n---\n", 1)[0].split("\n") if line.startswith("Signed-off-by: ")]
+            name = os.path.basename(path)
+            check("%s: the mail ends its trailers with %s, once" % (name, sob),
+                  log[-1] == sob and log.count(sob) == 1, "\n".join(log[-4:]))
+            check("%s: ... after the patch's own Signed-off-by (%d)" % (name, len(own)),
+                  all(o in log for o in own), "own: %s" % own)
 
     # git am, mail by mail, on a worktree of the tree at base.
     with tempfile.TemporaryDirectory(dir=os.path.dirname(os.path.abspath(args.tree))) as tmp:
@@ -163,6 +195,18 @@ def main():
                     capture_output=True, text=True).stdout.splitlines()
                 check("the applied commits carry the patches' titles",
                       titles == [s.split("] ", 1)[1] for s in want_subj[1:]], titles)
+                authors = subprocess.run(
+                    ["git", "-C", wt, "log", "--format=%an <%ae>", "--reverse", "base..HEAD"],
+                    capture_output=True, text=True).stdout.splitlines()
+                want_authors = []
+                for p in patches:
+                    with open(p, "rb") as f:
+                        m = email.message_from_binary_file(f, policy=email.policy.compat32)
+                    n_, a_ = email.utils.parseaddr(unfold(m["From"]))
+                    want_authors.append("%s <%s>" % (n_, a_))
+                check("the applied commits keep the patches' authors (%s)"
+                      % ", ".join(sorted(set(want_authors))), authors == want_authors,
+                      "\n".join(authors))
         finally:
             subprocess.run(["git", "-C", args.tree, "worktree", "remove", "--force", wt])
 

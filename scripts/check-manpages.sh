@@ -1,0 +1,189 @@
+#!/bin/bash
+# Check the man page series in man-pages/ the way the man-pages
+# maintainers will, before it is sent.  Every problem is printed as
+# "FAIL <patch>: <what>" with the details under it; the exit status is 1
+# if there was any.
+#
+#   1. the cover letter: a title, a body, no placeholder, and base-commit:
+#      equal to the base tag of build/man-pages (the man-pages tarball)
+#   2. subjects: [PATCH vN k/n] with one version and k = 1..n in order,
+#      each naming the page it patches, as the project asks
+#   3. each patch applies with git am on top of base + the ones before it
+#      (in a worktree of the tree: build/man-check-src)
+#   4. the project's own lint and check targets from its GNUmakefile, on
+#      each page a patch touches: lint-man (mandoc -Tlint, tbl comment),
+#      build-catman (groff -ww) and check-catman (no line wider than the
+#      terminal); a warning that the page did not have on the base is a
+#      failure (the base pages are clean, so: no warning at all)
+#   5. man -l renders each touched page without a warning
+#
+# On success build/check.ok records the series checked (make send reads it).
+set -uo pipefail
+export SERIES=man-pages
+. "$(dirname "$0")/lib.sh"
+
+SRC=${MAN_CHECK_SRC:-$BUILD/man-check-src}
+GIT=(git -c user.name="Series Checker" -c user.email="checker@localhost")
+problems=0
+
+[ -d "$TREE/.git" ] || die "no man-pages tree at $TREE; run make tree first"
+base=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
+	die "$TREE has no tag \"base\" (the pristine man-pages); run make tree"
+for t in mandoc groff man col; do
+	command -v "$t" >/dev/null || die "$t is missing; run make deps (Debian packages mandoc, groff-base, man-db, bsdextrautils)"
+done
+cover=$PATCHES/0000-cover-letter.patch
+mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+	! -name 0000-cover-letter.patch | sort)
+[ ${#patches[@]} -gt 0 ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export SERIES=man-pages) first"
+n=${#patches[@]}
+
+fail() {
+	problems=$((problems + 1))
+	echo "FAIL ${1#"$TOP"/}: $2"
+	[ -z "${3:-}" ] || sed 's/^/    /' <<<"$3"
+}
+
+# header FILE NAME: the unfolded value of mail header NAME in FILE.
+header() {
+	awk -v name="$2" '
+	/^$/ { exit }
+	/^[ \t]/ { if (on) val = val " " substr($0, 2); next }
+	{ on = 0 }
+	tolower($0) ~ "^" tolower(name) ": " { on = 1; val = substr($0, length(name) + 3) }
+	END { gsub(/[ \t]+/, " ", val); print val }' "$1"
+}
+
+say "checking ${PATCHES#"$TOP"/}/: $n patch(es) on $(git -C "$TREE" log -1 --format=%s "$base")"
+
+# 1. The cover letter.
+version=1
+if [ ! -f "$cover" ]; then
+	fail "$cover" "no cover letter; make export SERIES=man-pages writes it from the tree's branch description"
+else
+	subj=$(header "$cover" Subject)
+	title=$(sed -E 's/^\[[^]]*\] *//' <<<"$subj")
+	body=$(awk 'h && /^[^ ].* \([0-9]+\):$/ { exit } h { print } /^$/ { h = 1 }' "$cover" |
+	       grep -v -e '^\*\*\* BLURB HERE \*\*\*$' -e '^Describe the series here\.$' |
+	       grep '[^[:space:]]' || true)
+	case $title in
+	'' | '*** SUBJECT HERE ***' | SUBJECT)
+		fail "$cover" "the cover letter has no title (Subject: $subj)" \
+			"set it: git -C ${TREE#"$TOP"/} branch --edit-description (first line), then make export SERIES=man-pages" ;;
+	esac
+	[ -n "$body" ] || fail "$cover" "the cover letter has no body" \
+		"describe the series: git -C ${TREE#"$TOP"/} branch --edit-description, then make export SERIES=man-pages"
+	grep -q 'EDITME' "$cover" &&
+		fail "$cover" "the cover letter still has EDITME placeholders" "$(grep -n EDITME "$cover")"
+	bc=$(sed -n 's/^base-commit: //p' "$cover")
+	if [ -z "$bc" ]; then
+		fail "$cover" "no base-commit: line; make export SERIES=man-pages writes it"
+	elif [ "$bc" != "$base" ]; then
+		fail "$cover" "base-commit: $bc is not the base tag of the man-pages tree ($base)"
+	fi
+	v=$(sed -nE 's/^\[PATCH v([0-9]+) 0\/[0-9]+\].*/\1/p' <<<"$subj")
+	version=${v:-1}
+fi
+[ "$version" = 1 ] && prefix='PATCH' || prefix="PATCH v$version"
+if [ -f "$cover" ] && [[ $subj != "[$prefix 0/$n] "* ]]; then
+	fail "$cover" "subject does not start with [$prefix 0/$n] (there are $n patches)" "Subject: $subj"
+fi
+
+# 2. Subjects: numbering, and the page named (CONTRIBUTING.d/patches).
+k=0
+for p in "${patches[@]}"; do
+	k=$((k + 1))
+	subj=$(header "$p" Subject)
+	[[ $subj == "[$prefix $k/$n] "* ]] ||
+		fail "$p" "subject does not start with [$prefix $k/$n]" "Subject: $subj"
+	mapfile -t pages < <(sed -n 's|^diff --git a/\(man/[^ ]*\) b/.*|\1|p' "$p")
+	named=0
+	for f in "${pages[@]}"; do
+		[[ $subj == *"${f##*/}"* ]] && named=1
+	done
+	[ "$named" = 1 ] || fail "$p" "the subject names none of the pages it patches (${pages[*]##*/})" "Subject: $subj"
+	grep -q '^Signed-off-by: ' "$p" || fail "$p" "no Signed-off-by: (CONTRIBUTING.d/patches asks for one)"
+done
+
+# lint SRC PAGE...: the project's lint, build and check targets on those
+# pages (its GNUmakefile, its build directory .tmp/); prints the warnings
+# with the page's line numbers taken out, so that base and patched compare.
+lint() {
+	local src=$1 page t=()
+	shift
+	for page in "$@"; do
+		t+=(".tmp/$page.lint-man.mandoc.touch" ".tmp/$page.lint-man.tbl.touch"
+		    ".tmp/$page.check-catman.touch")
+	done
+	rm -rf "$src/.tmp"
+	make -C "$src" -k "${t[@]}" 2>&1 >/dev/null |
+		grep -v -e '^make\(\[[0-9]*\]\)\?: ' |
+		sed -E 's/:[0-9]+:[0-9]+:/:/; s/:[0-9]+:/:/'
+	rm -rf "$src/.tmp"
+}
+
+# 3-5. Apply in order in a worktree of the tree; lint what each touches.
+if [ -e "$SRC/.git" ] && git -C "$SRC" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+	git -C "$SRC" am --abort >/dev/null 2>&1
+	git -C "$SRC" checkout -q -f --detach "$base" && git -C "$SRC" clean -q -fdx
+else
+	rm -rf "$SRC"
+	git -C "$TREE" worktree prune
+	git -C "$TREE" worktree add -q --detach "$SRC" "$base"
+fi || die "could not make the worktree $SRC of $TREE at base; remove $SRC and run git -C $TREE worktree prune"
+say "apply, then lint-man, build-catman and check-catman (the project's GNUmakefile) on the pages each patch touches"
+k=0
+for p in "${patches[@]}"; do
+	k=$((k + 1))
+	echo "  [$k/$n] ${p#"$TOP"/}"
+	before=$(git -C "$SRC" rev-parse HEAD)
+	if ! out=$("${GIT[@]}" -C "$SRC" am --keep-cr "$p" 2>&1); then
+		fail "$p" "does not apply with git am on top of base$([ "$k" -gt 1 ] && echo " + patches 1-$((k - 1))")" \
+			"$(grep -v -e '^hint:' -e '^Applying:' <<<"$out")"
+		"${GIT[@]}" -C "$SRC" am --abort >/dev/null 2>&1
+		echo "    (patches after this one were not applied or checked)"
+		break
+	fi
+	mapfile -t pages < <(git -C "$SRC" diff --name-only --diff-filter=AM "$before" HEAD -- 'man/*')
+	[ ${#pages[@]} -gt 0 ] || continue
+	after=$(lint "$SRC" "${pages[@]}")
+	# The same pages as they were before the patch (a new page had none).
+	existed=()
+	for page in "${pages[@]}"; do
+		git -C "$SRC" cat-file -e "$before:$page" 2>/dev/null && existed+=("$page")
+	done
+	old=
+	if [ ${#existed[@]} -gt 0 ]; then
+		git -C "$SRC" checkout -q "$before" -- "${existed[@]}"
+		old=$(lint "$SRC" "${existed[@]}")
+		git -C "$SRC" checkout -q HEAD -- "${existed[@]}"
+	fi
+	new=$(comm -13 <(sort <<<"$old") <(sort <<<"$after") | grep . || true)
+	if [ -n "$new" ]; then
+		fail "$p" "new warnings from the man-pages lint and check targets" \
+			"$new"$'\n'"(reproduce: make -C ${TREE#"$TOP"/} -W ${pages[0]} -k lint-man build-catman check-catman)"
+	fi
+	for page in "${pages[@]}"; do
+		if ! out=$(MANWIDTH=80 man --warnings -l "$SRC/$page" 2>&1 >/dev/null); then
+			fail "$p" "man -l $page does not render" "$out"
+		elif [ -n "$out" ]; then
+			fail "$p" "man -l $page warns" "$out"
+		fi
+	done
+	[ -n "$new" ] || echo "    ok: ${pages[*]}"
+done
+if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
+	"$(git -C "$TREE" rev-parse 'HEAD^{tree}' 2>/dev/null)" ]; then
+	echo "note: ${TREE#"$TOP"/} differs from ${PATCHES#"$TOP"/}/ (not exported yet? make export SERIES=man-pages)"
+fi
+
+series=$(cat "${patches[@]}" "$cover" 2>/dev/null | sha256sum | cut -d' ' -f1)
+ok=$BUILD/check.ok
+{ grep -v "^$series " "$ok" 2>/dev/null | tail -n 20
+  [ "$problems" -gt 0 ] || echo "$series bisect=1"; } >"$ok.tmp"
+mv "$ok.tmp" "$ok"
+if [ "$problems" -gt 0 ]; then
+	echo "make check: $problems problem(s) in the man page series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export SERIES=man-pages, make check"
+	exit 1
+fi
+echo "make check: the man page series is ready to send ([$prefix 0/$n], $n patch(es), no new lint warning)"
