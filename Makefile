@@ -42,7 +42,13 @@ help:
 	@echo 'make export     write build/linux commits back to patches/'
 	@echo 'make check      check the series as maintainers will: checkpatch,'
 	@echo '                git am on the base, rustfmt, a build after each'
-	@echo '                patch (BISECT=0 skips the builds), cover letter'
+	@echo '                patch (BISECT=0 skips the builds), cover letter;'
+	@echo '                then the build matrix: CONFIG_RUST=n (built after'
+	@echo '                each patch, booted), arm64 (booted), i386, static'
+	@echo '                checks (W=1, sparse, kernel-doc, clippy, rustdoc);'
+	@echo '                BOOT=0 skips the boots, CELLS= picks cells'
+	@echo 'make check-CELL one cell: check-series, check-rustoff, check-arm64,'
+	@echo '                check-i386, check-static'
 	@echo 'make bump       start the next version: vN+1, "Changes in vN+1:"'
 	@echo '                in the cover letter (CHANGES=, LINK=), export'
 	@echo 'make send       git send-email to get_maintainer.pl recipients,'
@@ -86,7 +92,12 @@ export:
 .PHONY: check bump send test-check test-send
 
 check: tree
-	@$(S)/check-series.sh
+	@$(S)/check-matrix.sh
+
+# One cell of make check's matrix alone (with its table line).
+.PHONY: check-series check-rustoff check-arm64 check-i386 check-static
+check-series check-rustoff check-arm64 check-i386 check-static: tree
+	@CELLS=$(@:check-%=%) $(S)/check-matrix.sh
 
 bump: tree
 	@$(S)/bump-version.sh
