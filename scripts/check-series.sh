@@ -226,11 +226,14 @@ for p in "${patches[@]}"; do
 	fi
 	[ "$BISECT" = 1 ] || continue
 	log=$LOGS/check-build-$tag.log
-	# A step whose tree, configuration and tools passed before (with no
-	# warning) is not built again: build/matrix/stamps (FORCE=1 builds).
+	# A step whose tree (but the kselftests), configuration and tools
+	# passed before (with no warning) is not built again:
+	# build/matrix/stamps (FORCE=1 builds).
 	key=
 	if [ -z "${BISECT_BUILD:-}" ]; then
-		key=$( { git -C "$SRC" rev-parse 'HEAD^{tree}'; cat "$TOP/config/lab.config"
+		key=$( { git -C "$SRC" ls-tree HEAD | grep -v $'\ttools$'
+			 git -C "$SRC" ls-tree HEAD tools/ | grep -v $'\ttools/testing$'
+			 cat "$TOP/config/lab.config"
 			 echo bisect "${cc[@]}"; gcc --version | head -n 1; /usr/bin/rustc --version; } |
 		       sha256sum | cut -c1-32)
 		if [ "${FORCE:-0}" != 1 ] && grep -qx "$key" "$BUILD/matrix/stamps" 2>/dev/null; then

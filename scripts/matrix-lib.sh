@@ -110,14 +110,21 @@ forget_series_objects() {
 		done
 }
 
+# kernel_tree COMMIT: what the kernel build reads of COMMIT's tree: all
+# but tools/testing (the kselftests, which make builds on its own).
+kernel_tree() {
+	git -C "$TREE" ls-tree "$1" | grep -v $'\ttools$'
+	git -C "$TREE" ls-tree "$1" tools/ | grep -v $'\ttools/testing$'
+}
+
 # build_key COMMIT ARGS...: what a build's result depends on: the source
-# tree at COMMIT, the configuration asked for (lab.config and
+# tree at COMMIT (but its kselftests), the configuration asked for (lab.config and
 # CONFIG_FRAGMENTS), the make arguments and the tools.
 build_key() {
 	local commit=$1 f
 	shift
 	{
-		git -C "$TREE" rev-parse "$commit^{tree}"
+		kernel_tree "$commit"
 		cat "$TOP/config/lab.config"
 		for f in ${CONFIG_FRAGMENTS:-}; do cat "$TOP/config/$f"; done
 		printf '%s\n' "$KARCH" "$@"
