@@ -25,6 +25,9 @@ if [ "${BOOT:-1}" != 1 ]; then
 	exit
 fi
 export TREE=$SRC OBJ=$OBJA
+# TCG runs arm64 code slower than x86 code: pidfd_test's pid recycling
+# case alone took more than the usual 300 s on a loaded host.
+export KSFT_TIMEOUT=${KSFT_TIMEOUT:-900} BOOT_TIMEOUT=${BOOT_TIMEOUT:-3600}
 slog=$LOGS/check-arm64-selftests.log
 if ! nice -n "${NICE:-10}" "$TOP/scripts/build-selftests.sh" >"$slog" 2>&1; then
 	problem "the kselftests do not cross-build (log: ${slog#"$TOP"/})" "$(tail -n 20 "$slog")"

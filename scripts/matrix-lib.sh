@@ -156,11 +156,13 @@ checked_build() {
 		return 1
 	fi
 	key=$(build_key "$(git -C "$src" rev-parse HEAD)" "$@")
+	# One kernel build at a time on the machine; a make that finds
+	# everything up to date (a stamped build) does not wait for the others.
 	if [ "$FORCE" = 1 ] || ! stamped "$key"; then
 		forget_series_objects "$obj" "$src" HEAD
+		exec 9>"$CACHE/kernel-build.lock"
+		flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
 	fi
-	exec 9>"$CACHE/kernel-build.lock"
-	flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
 	try_step "$name" "$log" nice -n "${NICE:-10}" env TREE="$src" OBJ="$obj" \
 		bash -c '. "$0/scripts/lib.sh"; "${KMAKE[@]}" "$@"' "$TOP" "$@" || rc=$?
 	exec 9>&-
