@@ -46,6 +46,12 @@ help:
 	@echo '                patch (BISECT=0 skips the builds), cover letter;'
 	@echo '                the man page series: git am on man-pages, its own'
 	@echo '                lint-man/build-catman/check-catman (SERIES= one)'
+	@echo '                then the build matrix: CONFIG_RUST=n (built after'
+	@echo '                each patch, booted), arm64 (booted), i386, static'
+	@echo '                checks (W=1, sparse, kernel-doc, clippy, rustdoc);'
+	@echo '                BOOT=0 skips the boots, CELLS= picks cells'
+	@echo 'make check-CELL one cell: check-series, check-rustoff, check-arm64,'
+	@echo '                check-i386, check-static'
 	@echo 'make bump       start the next version: vN+1, "Changes in vN+1:"'
 	@echo '                in the cover letter (CHANGES=, LINK=), export'
 	@echo 'make send       git send-email to get_maintainer.pl recipients,'
@@ -100,13 +106,18 @@ export:
 # SERIES= names (kernel or man-pages).
 check: tree
 ifeq ($(SERIES),)
-	@rc=0; $(S)/check-series.sh || rc=1; \
+	@rc=0; $(S)/check-matrix.sh || rc=1; \
 	SERIES=man-pages $(S)/check-manpages.sh || rc=1; exit $$rc
 else ifeq ($(SERIES),man-pages)
 	@$(S)/check-manpages.sh
 else
-	@$(S)/check-series.sh
+	@$(S)/check-matrix.sh
 endif
+
+# One cell of make check's matrix alone (with its table line).
+.PHONY: check-series check-rustoff check-arm64 check-i386 check-static
+check-series check-rustoff check-arm64 check-i386 check-static: tree
+	@CELLS=$(@:check-%=%) $(S)/check-matrix.sh
 
 bump: tree
 	@$(S)/bump-version.sh

@@ -14,17 +14,24 @@
 # (seconds, default 1200), SMP (2), MEM (2G), QEMU (the emulator,
 # qemu-system-x86_64), QEMU_EXTRA (more QEMU options, split on spaces),
 # ACCEL (tcg, kvm or auto: kvm only once a probe boot proved that it
-# works here).
+# works here), KARCH (x86_64; arm64: qemu-system-aarch64's virt machine,
+# QEMU_CPU (cortex-a57), always TCG, the command's output on a virtio
+# console since that machine has one UART).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-KERNEL=${KERNEL:-$OBJ/arch/x86/boot/bzImage}
+KERNEL=${KERNEL:-$OBJ/$KIMAGE_PATH}
 INITRD=${INITRD:-$INITRAMFS}
 SHARE=$(realpath "${SHARE:-$TOP}")
 NAME=${NAME:-boot}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
 ACCEL=${ACCEL:-auto}
-QEMU=${QEMU:-qemu-system-x86_64}
+if [ "$KARCH" = arm64 ]; then
+	QEMU=${QEMU:-qemu-system-aarch64}
+	ACCEL=tcg
+else
+	QEMU=${QEMU:-qemu-system-x86_64}
+fi
 
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL; build it first (make kernel)"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD; make it first (make initramfs)"
@@ -60,6 +67,10 @@ make_initrd() {
 
 qemu_args() { # ACCEL MODE INITRD
 	local append="console=ttyS0 panic=-1 lab.share=$SHARE lab.mode=$2"
+	[ "$KARCH" != arm64 ] || {
+		append="console=ttyAMA0 panic=-1 lab.share=$SHARE lab.mode=$2 lab.out=/dev/hvc0"
+		printf '%s\n' -M virt -cpu "${QEMU_CPU:-cortex-a57}"
+	}
 	printf '%s\n' -accel "$1" -smp "${SMP:-2}" -m "${MEM:-2G}" \
 		-no-reboot -display none -kernel "$KERNEL" -initrd "$3" \
 		-virtfs "local,path=$SHARE,mount_tag=lab,security_model=none,id=lab" \
@@ -76,8 +87,14 @@ run_qemu() {
 	local args
 	mapfile -t args < <(qemu_args "$1" cmd "$5")
 	: >"$4"
+	if [ "$KARCH" = arm64 ]; then
+		args+=(-serial "file:$3" -device virtio-serial-pci
+		       -chardev "file,id=out,path=$4" -device virtconsole,chardev=out)
+	else
+		args+=(-serial "file:$3" -serial "file:$4")
+	fi
 	timeout -k 5 "$2" "$QEMU" "${args[@]}" -monitor none \
-		-serial "file:$3" -serial "file:$4" </dev/null >"$3.qemu" 2>&1 &
+		</dev/null >"$3.qemu" 2>&1 &
 	qpid=$!
 }
 

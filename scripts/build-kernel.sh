@@ -1,5 +1,7 @@
 #!/bin/bash
-# Build the configured tree's bzImage (incrementally: make decides).
+# Build the configured tree's boot image (bzImage; Image on arm64),
+# incrementally: make decides.  Arguments are passed on to make (for
+# example CC="ccache gcc").
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -19,7 +21,8 @@ if [ -n "${CCACHE:-}" ] && command -v ccache >/dev/null; then
 	cc=(CC="ccache gcc")
 fi
 log=$LOGS/kernel-build$([ "$OBJ" = "$BUILD/obj" ] || echo "-${OBJ##*/}").log
-run_step "kernel build ($(basename "$OBJ"))" "$log" "${KMAKE[@]}" "${cc[@]}" bzImage
+log=${BUILD_LOG:-$log}
+run_step "kernel build ($(basename "$OBJ"))" "$log" "${KMAKE[@]}" "${cc[@]}" "$@" "$KIMAGE"
 # Compiler and rustc warnings (the build itself does not fail on them).
 grep -nE '(: warning:|^warning(\[|:))' "$log" | head -n 20 >&2 || true
 # What the Rust kernel crate exports to modules.

@@ -6,11 +6,20 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 targets=${TARGETS:-pidfd clone3}
-run_step "kernel headers" "$LOGS/headers.log" "${KMAKE[@]}" headers
+sfx=$([ "$OBJ" = "$BUILD/obj" ] || echo "-${OBJ##*/}")
+# Cross-compiled (KARCH=arm64): libcap from Debian's arm64 packages.
+cross=()
+ldflags=-static
+if [ -n "$KCROSS" ]; then
+	userland=$("$TOP/scripts/guest-userland.sh")
+	cross=(ARCH="$KARCH" CROSS_COMPILE="$KCROSS" USERCFLAGS="-isystem $userland/usr/include")
+	ldflags="-static -L$userland/usr/lib/aarch64-linux-gnu"
+fi
+run_step "kernel headers" "$LOGS/headers$sfx.log" "${KMAKE[@]}" headers
 rm -rf "$KSFT.new"
-run_step "kselftests ($targets)" "$LOGS/kselftest-build.log" \
+run_step "kselftests ($targets)" "$LOGS/kselftest-build$sfx.log" \
 	make -C "$TREE/tools/testing/selftests" -j"$(nproc)" O="$OBJ" \
-	TARGETS="$targets" INSTALL_PATH="$KSFT.new" \
-	LDFLAGS=-static RUSTC=/usr/bin/rustc install
+	TARGETS="$targets" INSTALL_PATH="$KSFT.new" "${cross[@]}" \
+	LDFLAGS="$ldflags" RUSTC=/usr/bin/rustc install
 rm -rf "$KSFT"
 mv "$KSFT.new" "$KSFT"

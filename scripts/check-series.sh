@@ -13,7 +13,9 @@
 #      left unformatted
 #   6. bisect build: the lab kernel (tinyconfig + config/lab.config) builds
 #      after each patch, with no compiler warning; objects in
-#      build/obj-bisect, one cold build then incremental steps.
+#      build/obj-bisect, one cold build then incremental steps; a step
+#      whose tree, configuration and tools passed before is not built
+#      again (build/matrix/stamps; FORCE=1 builds anyway).
 #      BISECT=0 skips it (quick runs; make send needs it).
 #
 # On success build/check.ok records the series checked (make send reads it).
@@ -224,6 +226,22 @@ for p in "${patches[@]}"; do
 	fi
 	[ "$BISECT" = 1 ] || continue
 	log=$LOGS/check-build-$tag.log
+	# A step whose tree (but the kselftests), configuration and tools
+	# passed before (with no warning) is not built again:
+	# build/matrix/stamps (FORCE=1 builds).
+	key=
+	if [ -z "${BISECT_BUILD:-}" ]; then
+		key=$( { git -C "$SRC" ls-tree HEAD | grep -v $'\ttools$'
+			 git -C "$SRC" ls-tree HEAD tools/ | grep -v $'\ttools/testing$'
+			 cat "$TOP/config/lab.config"
+			 echo bisect "${cc[@]}"; gcc --version | head -n 1; /usr/bin/rustc --version; } |
+		       sha256sum | cut -c1-32)
+		if [ "${FORCE:-0}" != 1 ] && grep -qx "$key" "$BUILD/matrix/stamps" 2>/dev/null; then
+			echo "    built before without warnings (same tree, configuration and tools)"
+			broken=
+			continue
+		fi
+	fi
 	# One kernel build at a time on the machine (as build-kernel.sh).
 	if [ -z "${BISECT_BUILD:-}" ]; then
 		exec 9>"$CACHE/kernel-build.lock"
@@ -243,6 +261,9 @@ for p in "${patches[@]}"; do
 	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
 		fail "$p" "compiler warnings after this patch (log: ${log#"$TOP"/})" \
 			"$(grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$log" | head -n 30)"
+	elif [ -n "$key" ]; then
+		mkdir -p "$BUILD/matrix"
+		echo "$key" >>"$BUILD/matrix/stamps"
 	fi
 done
 if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \

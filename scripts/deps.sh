@@ -1,6 +1,10 @@
 #!/bin/bash
 # Install what the harness needs and is missing: Debian packages (as root,
 # else print the apt-get line to run) and bindgen-cli from crates.io.
+# make check's matrix needs the arm64 cross compiler and C library, QEMU
+# for arm64, sparse and Debian's clippy (rust-web-clippy, which matches
+# rustc-web; the arm64 guest's own packages come from
+# scripts/guest-userland.sh).
 # Idempotent and quiet when everything is there.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -9,7 +13,9 @@ PACKAGES=(build-essential flex bison bc libelf-dev libssl-dev cpio kmod
 	  xz-utils rsync python3 clang-19 llvm-19 lld-19 libclang-19-dev
 	  rustc-web rust-web-src qemu-system-x86 busybox-static libcap-dev
 	  perl git git-email rustfmt-web ccache python3-ply python3-git python3-venv
-	  gpg gpg-agent mandoc groff-base man-db bsdextrautils)
+	  gpg gpg-agent mandoc groff-base man-db bsdextrautils
+	  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm sparse
+	  rust-web-clippy)
 BINDGEN_VERSION=0.73.2
 
 missing=()

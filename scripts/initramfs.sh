@@ -8,7 +8,23 @@ set -euo pipefail
 
 out=$INITRAMFS
 ksft=$KSFT
-busybox=/bin/busybox
+# The guest's busybox and GNU timeout: the host's on x86_64, Debian's
+# arm64 packages (scripts/guest-userland.sh) for KARCH=arm64.
+if [ "$KARCH" = arm64 ]; then
+	userland=$("$TOP/scripts/guest-userland.sh")
+	busybox=$userland/bin/busybox
+	timeout=$userland/usr/bin/timeout
+	libs=(/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1:/lib/ld-linux-aarch64.so.1
+	      /usr/aarch64-linux-gnu/lib/libc.so.6:/lib/aarch64-linux-gnu/libc.so.6)
+	[ -f "${libs[1]%%:*}" ] || die "the arm64 C library is missing; run scripts/deps.sh (package libc6-dev-arm64-cross)"
+else
+	busybox=/bin/busybox
+	timeout=/usr/bin/timeout
+	libs=()
+	for f in $(ldd "$timeout" | grep -o '/[^ ]*'); do
+		libs+=("$f:$f")
+	done
+fi
 [ -x "$busybox" ] || die "static busybox missing; run scripts/deps.sh (package busybox-static)"
 
 if [ -f "$out" ] && [ -z "$(find "$TOP/guest" "$ksft" "$busybox" "$0" \
@@ -27,9 +43,9 @@ printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 [ -d "$ksft" ] && cp -a "$ksft" "$root/kselftest"
 # kselftest's runner times each test out with GNU timeout --foreground
 # (busybox's has no --foreground): bring it, with the libraries it needs.
-for f in /usr/bin/timeout $(ldd /usr/bin/timeout | grep -o '/[^ ]*'); do
-	mkdir -p "$root$(dirname "$f")"
-	cp -L "$f" "$root$f"
+for f in "$timeout:/usr/bin/timeout" "${libs[@]}"; do
+	mkdir -p "$root$(dirname "${f#*:}")"
+	cp -L "${f%%:*}" "$root${f#*:}"
 done
 (cd "$root" && find . -print0 | cpio --null -o -H newc --quiet -R 0:0) |
 	gzip -1 >"$out.tmp"

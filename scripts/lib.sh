@@ -33,10 +33,23 @@ PATCHES=${PATCHES:-$DEFAULT_PATCHES}
 LOGS=$BUILD/logs
 mkdir -p "$BUILD" "$LOGS" "$CACHE"
 
+# KARCH: the architecture to build and boot (x86_64, the default; arm64,
+# cross-compiled with Debian's gcc-aarch64-linux-gnu; i386).  KIMAGE is the
+# make target of the boot image, $OBJ/$KIMAGE_PATH the image.
+KARCH=${KARCH:-x86_64}
+case $KARCH in
+x86_64) KIMAGE=bzImage KIMAGE_PATH=arch/x86/boot/bzImage KCROSS= ;;
+i386) KIMAGE=bzImage KIMAGE_PATH=arch/x86/boot/bzImage KCROSS= ;;
+arm64) KIMAGE=Image KIMAGE_PATH=arch/arm64/boot/Image
+       KCROSS=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
+*) echo "error: KARCH=$KARCH: want x86_64, arm64 or i386" >&2; exit 1 ;;
+esac
 # Kernel make with the Debian rustc (the rustup one has no rust-src).
 KMAKE=(make -C "$TREE" O="$OBJ" -j"$(($(nproc) + 1))" RUSTC=/usr/bin/rustc
        RUSTDOC=/usr/bin/rustdoc BINDGEN="${BINDGEN:-$HOME/.cargo/bin/bindgen}"
        LIBCLANG_PATH=/usr/lib/llvm-19/lib)
+[ "$KARCH" = x86_64 ] || KMAKE+=(ARCH="$KARCH")
+[ -z "$KCROSS" ] || KMAKE+=(CROSS_COMPILE="$KCROSS")
 
 # Every mail of both series goes to this list too (new ABI).
 API_LIST=linux-api@vger.kernel.org

@@ -2,7 +2,8 @@
 # Post the series in patches/ with git send-email, the way kernel
 # maintainers expect it:
 #   - only a series that passed make check (build/check.ok; else make
-#     check is run first, and a failure stops here)
+#     check is run first, and a failure stops here); a real send also
+#     needs its build matrix (build/check-matrix.ok)
 #   - recipients from get_maintainer.pl on the applied tree, patch by patch
 #     (To: maintainers; Cc: reviewers and lists); the cover letter goes to
 #     all of them (scripts/recipients.sh).  Every mail has linux-api on Cc:
@@ -97,6 +98,16 @@ elif [ "$SERIES" = man-pages ] && ! "$TOP/scripts/check-manpages.sh"; then
 	die "refusing to send: make check failed on the man page series (above); fix it and run make send again"
 elif [ "$SERIES" = kernel ] && ! BISECT=$BISECT "$TOP/scripts/check-series.sh"; then
 	die "refusing to send: make check failed (above); fix the series and run make send again"
+fi
+# A real send also needs the build matrix of make check (every cell).
+if [ "$SEND" = yes ] && [ "$local_smtp" = 0 ]; then
+	mseries=$(cat "${patches[@]}" | sha256sum | cut -d' ' -f1)
+	if grep -qx "$mseries" "$BUILD/check-matrix.ok" 2>/dev/null; then
+		say "the build matrix of make check passed on this series"
+	elif ! CELLS="rustoff arm64 i386 static" "$TOP/scripts/check-matrix.sh" ||
+		! grep -qx "$mseries" "$BUILD/check-matrix.ok" 2>/dev/null; then
+		die "refusing to send: the build matrix of make check failed (above); fix the series and run make send again"
+	fi
 fi
 
 # The mails: copies of the patches with their To: and Cc: headers.

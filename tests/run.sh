@@ -291,4 +291,40 @@ boot_stops_qemu() {
 }
 check "boot: stopping boot.sh stops QEMU" 0 'QEMU stopped' boot_stops_qemu
 
+
+# make check's matrix: the rustoff cell's expectations, new warnings.
+E=$TOP/scripts/expect-ksft.py
+K=$F/ksft-rustoff.log
+printf 'pass pidfd:pidfd_autoreap_test\nskip pidfd:pidfd_autokill_test does not support CLONE_PIDFD_AUTOKILL\n' >"$tmp/exp-ok"
+check "expect: cases that pass and cases that skip for the reason given" 0 \
+	'^ok skip pidfd:pidfd_autokill_test' "$E" "$tmp/exp-ok" "$K"
+echo 'noskip pidfd:pidfd_nnp_test does not support CLONE_(AUTOREAP|NNP)' >"$tmp/exp-nnp"
+check "expect: a test skipped because its flag is missing fails, naming the case" 1 \
+	'^FAIL noskip .*: nnp.set_in_child skipped: kernel does not support CLONE_NNP' \
+	"$E" "$tmp/exp-nnp" "$K"
+echo 'skip pidfd:pidfd_autoreap_test does not support' >"$tmp/exp-ran"
+check "expect: a test that ran where it must skip fails" 1 \
+	'ran instead of skipping: autoreap.not_inherited' "$E" "$tmp/exp-ran" "$K"
+echo 'pass pidfd:pidfd_xattr_test' >"$tmp/exp-missing"
+check "expect: a program that did not run fails" 1 'did not run' \
+	"$E" "$tmp/exp-missing" "$K"
+echo 'line ^# # kernel takes: CLONE_AUTOREAP CLONE_NNP CLONE_PIDFD_AUTOKILL \(' >"$tmp/exp-line"
+check "expect: a line the output lacks fails" 1 'no line of the output matches' \
+	"$E" "$tmp/exp-line" "$K"
+
+W=$TOP/scripts/new-warnings.py
+printf 'kernel/fork.c\nrust/kernel/pid.rs\n' >"$tmp/w-files"
+printf '%s\n' '/b/kernel/fork.c:100:5: warning: old [-Wx]' \
+	'/b/kernel/exit.c:1:1: warning: not touched' >"$tmp/w-base"
+printf '%s\n' '/s/kernel/fork.c:120:5: warning: old [-Wx]' \
+	'/s/kernel/exit.c:9:1: warning: not touched either' \
+	'/s/kernel/fork.c:130:7: warning: new [-Wy]' 'warning: needless return' \
+	'  --> /s/rust/kernel/pid.rs:12:5' >"$tmp/w-series"
+check "new-warnings: a warning the base had, moved, is not new" 1 '^kernel/fork.c:130: warning: new \[-Wy\]$' \
+	"$W" --base "$tmp/w-base" --series "$tmp/w-series" --files "$tmp/w-files" --strip /b --strip /s
+check "new-warnings: a rustc/clippy warning is placed by its --> line" 1 '^rust/kernel/pid.rs:12: warning: needless return$' \
+	"$W" --base "$tmp/w-base" --series "$tmp/w-series" --files "$tmp/w-files" --strip /b --strip /s
+check "new-warnings: the same warnings as the base are none" 0 '^$' \
+	"$W" --base "$tmp/w-series" --series "$tmp/w-series" --files "$tmp/w-files" --strip /s
+
 summary

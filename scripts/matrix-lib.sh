@@ -1,0 +1,197 @@
+# Shared helpers of the cells of make check's build matrix
+# (scripts/check-*.sh): sourced after lib.sh, not run.
+#
+# A cell prints "FAIL <cell>: <what>" with the details under it for each
+# problem, "SKIP <cell>: <what>" for what it could not check, and ends
+# with one result line; it writes that result for the table of
+# check-matrix.sh to build/matrix/result-<cell>.
+# shellcheck shell=bash
+
+MATRIX=$BUILD/matrix
+mkdir -p "$MATRIX"
+CELL=${CELL:?set CELL before sourcing matrix-lib.sh}
+FORCE=${FORCE:-0}
+cell_problems=0
+cell_skips=()
+cell_start=$(date +%s)
+rm -f "$MATRIX/result-$CELL"
+
+# The C compiler through ccache (its cache is shared with make check's
+# bisect build); the Rust side has no such cache.
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+ccache_cc() { # ccache_cc CROSS_PREFIX: a CC= argument for the kernel make
+	if command -v ccache >/dev/null; then
+		echo "CC=ccache ${1}gcc"
+	else
+		echo "CC=${1}gcc"
+	fi
+}
+
+# problem WHAT [DETAILS]: record a failure of this cell and print it.
+problem() {
+	cell_problems=$((cell_problems + 1))
+	echo "FAIL $CELL: $1"
+	[ -z "${2:-}" ] || sed 's/^/    /' <<<"$2"
+}
+
+# skipped WHAT: something this cell could not check, and why.
+skipped() {
+	cell_skips+=("$1")
+	echo "SKIP $CELL: $1"
+}
+
+# finish SUMMARY: the cell's result line and record; exit status 1 if any
+# problem was recorded.
+finish() {
+	local status=pass secs=$(($(date +%s) - cell_start)) what=$1
+	[ "$cell_problems" = 0 ] || { status=fail; what="$cell_problems problem(s); $what"; }
+	[ ${#cell_skips[@]} = 0 ] || what="$what; ${#cell_skips[@]} skipped"
+	printf '%s\t%s\t%s\n' "$status" "$secs" "$what" >"$MATRIX/result-$CELL"
+	echo "$(tr a-z A-Z <<<"$status") $CELL: $what ($secs s)"
+	[ "$status" = pass ]
+}
+
+# series: the series in patches/ as commits of the tree (series-commits.sh,
+# cached by the patches' content).  Sets COMMITS and SERIES_PATCHES (one
+# entry a patch, in order) and BASE.
+series() {
+	local key cache
+	BASE=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
+		die "$TREE has no tag \"base\"; run make tree"
+	key=$( (echo "$BASE"; cat "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch) | sha256sum | cut -c1-16)
+	cache=$MATRIX/series-$key
+	if [ ! -s "$cache" ]; then
+		"$TOP/scripts/series-commits.sh" >"$cache.tmp" || { rm -f "$cache.tmp"; return 1; }
+		mv "$cache.tmp" "$cache"
+	fi
+	mapfile -t COMMITS < <(cut -d' ' -f1 "$cache")
+	mapfile -t SERIES_PATCHES < <(cut -d' ' -f2- "$cache")
+}
+
+# worktree_at DIR COMMIT: DIR, a worktree of the tree, checked out at
+# COMMIT (made on first use).  A checkout only rewrites the files that
+# differ, so the object directories built from DIR stay incremental.
+# Locks DIR for this process (fd 7): one cell at a time on a worktree.
+worktree_at() {
+	local dir=$1 commit=$2
+	exec 7>"$dir.lock"
+	flock -n 7 || { say "waiting for another make check using ${dir#"$TOP"/}"; flock 7; }
+	if [ -e "$dir/.git" ] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		[ "$(git -C "$dir" rev-parse HEAD)" = "$commit" ] &&
+			[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] && return 0
+		git -C "$dir" checkout -q -f --detach "$commit"
+	else
+		rm -rf "$dir"
+		git -C "$TREE" worktree prune
+		say "making the worktree ${dir#"$TOP"/}"
+		git -C "$TREE" worktree add -q --detach "$dir" "$commit"
+	fi
+}
+
+# touched [COMMIT]: the files the series changes, base..COMMIT (default
+# the last patch), one a line.
+touched() {
+	git -C "$TREE" diff --name-only "$BASE" "${1:-${COMMITS[-1]}}"
+}
+
+# forget_series_objects OBJ SRC COMMIT: remove from OBJ every target that
+# was built from a file the series changes up to COMMIT (kbuild's .cmd
+# files list each target's sources and headers), so that the next make
+# compiles them again and their warnings are seen again (ccache replays
+# a C compiler's warnings on a hit).
+forget_series_objects() {
+	local obj=$1 src=$2 files cmd
+	files=$(touched "$3" | sed "s|^|$src/|")
+	[ -n "$files" ] || return 0
+	find "$obj" -name '.*.cmd' -print0 2>/dev/null |
+		xargs -0 -r grep -lF -f <(echo "$files") 2>/dev/null |
+		while IFS= read -r cmd; do
+			rm -f "$(dirname "$cmd")/$(basename "$cmd" .cmd | sed 's/^\.//')"
+		done
+}
+
+# kernel_tree COMMIT: what the kernel build reads of COMMIT's tree: all
+# but tools/testing (the kselftests, which make builds on its own).
+kernel_tree() {
+	git -C "$TREE" ls-tree "$1" | grep -v $'\ttools$'
+	git -C "$TREE" ls-tree "$1" tools/ | grep -v $'\ttools/testing$'
+}
+
+# build_key COMMIT ARGS...: what a build's result depends on: the source
+# tree at COMMIT (but its kselftests), the configuration asked for (lab.config and
+# CONFIG_FRAGMENTS), the make arguments and the tools.
+build_key() {
+	local commit=$1 f
+	shift
+	{
+		kernel_tree "$commit"
+		cat "$TOP/config/lab.config"
+		for f in ${CONFIG_FRAGMENTS:-}; do cat "$TOP/config/$f"; done
+		printf '%s\n' "$KARCH" "$@"
+		"${KCROSS}gcc" --version | head -n 1
+		/usr/bin/rustc --version 2>/dev/null
+	} | sha256sum | cut -c1-32
+}
+
+stamped() { grep -qx "$1" "$MATRIX/stamps" 2>/dev/null; }
+stamp() { echo "$1" >>"$MATRIX/stamps"; }
+
+# warnings LOG: the compiler's (and rustc's) warnings in a build log.
+warnings() {
+	grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$1"
+}
+
+# checked_build NAME LOG SRC OBJ MAKE-ARGS...: configure and build SRC in
+# OBJ with the fragments of CONFIG_FRAGMENTS; a failure or a compiler
+# warning is a problem of the cell (returns 1).  A build that passed on
+# exactly this source, configuration and toolchain is not rebuilt from
+# scratch: make finds it up to date.  Otherwise what the series touches
+# is compiled again, so that its warnings show (FORCE=1 always does).
+checked_build() {
+	local name=$1 log=$2 src=$3 obj=$4 key rc=0
+	shift 4
+	mkdir -p "$obj"
+	if ! TREE=$src OBJ=$obj "$TOP/scripts/configure.sh" >"$log" 2>&1; then
+		problem "$name: configuration failed (log: ${log#"$TOP"/})" "$(tail -n 15 "$log")"
+		return 1
+	fi
+	key=$(build_key "$(git -C "$src" rev-parse HEAD)" "$@")
+	# One kernel build at a time on the machine; a make that finds
+	# everything up to date (a stamped build) does not wait for the others.
+	if [ "$FORCE" = 1 ] || ! stamped "$key"; then
+		forget_series_objects "$obj" "$src" HEAD
+		exec 9>"$CACHE/kernel-build.lock"
+		flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
+	fi
+	try_step "$name" "$log" nice -n "${NICE:-10}" env TREE="$src" OBJ="$obj" \
+		bash -c '. "$0/scripts/lib.sh"; "${KMAKE[@]}" "$@"' "$TOP" "$@" || rc=$?
+	exec 9>&-
+	if [ "$rc" != 0 ]; then
+		problem "$name: the build failed (log: ${log#"$TOP"/})" \
+			"$({ grep -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:' "$log" | head -n 24
+			     grep -E '\*\*\* \[' "$log" | head -n 1; })"
+		return 1
+	fi
+	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
+		problem "$name: compiler warnings (log: ${log#"$TOP"/})" "$(warnings "$log" | head -n 30)"
+		return 1
+	fi
+	stamp "$key"
+}
+
+# try_step NAME LOG CMD...: run CMD with its output in LOG, print the
+# elapsed time every 30 s, return its status.
+try_step() {
+	local name=$1 log=$2 start pid rc=0
+	shift 2
+	start=$(date +%s)
+	echo "  $name (log: ${log#"$TOP"/})"
+	"$@" >>"$log" 2>&1 &
+	pid=$!
+	while ! wait_for "$pid" 30; do
+		echo "    ... $name: $(($(date +%s) - start)) s"
+	done
+	wait "$pid" || rc=$?
+	echo "    $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)") in $(($(date +%s) - start)) s"
+	return "$rc"
+}
