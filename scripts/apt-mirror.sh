@@ -78,7 +78,7 @@ entries() {
 }
 
 read -r uri key from < <(entries "${files[@]}") ||
-	{ echo "error: no Debian archive entry in the apt sources (${files[*]:-none found}); set MIRROR=http://your.mirror/debian" >&2; exit 1; }
+	{ echo "error: no Debian archive entry in the apt sources (${files[*]:-none found}); set MIRROR= to the URL of a Debian archive mirror, as an apt source line would name it" >&2; exit 1; }
 [ "$key" = - ] && key=$KEYRING_DEFAULT
 echo "mirror: $uri (from $from)" >&2
 echo "${uri%/} ${KEYRING:-$key}"

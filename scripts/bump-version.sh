@@ -6,7 +6,7 @@
 #
 #   CHANGES='- what changed\n- ...'  the changelog lines (else an EDITME
 #                                   placeholder that make check refuses)
-#   LINK=https://lore.kernel.org/...  where the previous revision was posted
+#   LINK=URL                        where the previous revision was posted
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 

@@ -221,7 +221,7 @@ if [ "$sent" != $((${#patches[@]} + 1)) ] || grep -q '^error: ' "$log"; then
 fi
 if [ "$SEND" = yes ]; then
 	id=$(sed -n 's/^Message-ID: //Ip' "$log" | head -n 1)
-	say "sent v$version of the $SERIES series; the cover letter is $id: give its archive link to the next revision (make bump LINK=https://lore.kernel.org/r/${id//[<>]/})"
+	say "sent v$version of the $SERIES series; the cover letter is $id: give its archive link to the next revision (make bump LINK=<the list archive's URL of ${id//[<>]/}>)"
 else
 	say "dry run done: the mails are in ${OUT#"$TOP"/}/; SEND=yes sends them"
 fi
