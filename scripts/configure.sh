@@ -6,7 +6,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 frags=("$TOP/config/lab.config")
-for f in ${CONFIG_FRAGMENTS:-}; do
+for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do
 	frags+=("$TOP/config/$f")
 done
 

@@ -7,9 +7,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# Newest base without the series first; then the other 6.19.y that
-# Debian's archive was seen to serve (see ../shared/NOTES.md).
-VERSIONS=${BASE_VERSIONS:-"6.19.11 6.19.10 6.19.8 6.19.6"}
+# The series' base first (lib.sh: 6.19.11, or 7.2.8 for SERIES=mainline),
+# then older releases of the same line that Debian's archive was seen to
+# serve, to which the series applies too.
+VERSIONS=${BASE_VERSIONS:-$DEFAULT_BASE_VERSIONS}
 
 if [ -n "${KERNEL_SRC:-}" ]; then
 	[ -e "$KERNEL_SRC" ] || die "KERNEL_SRC=$KERNEL_SRC does not exist"
@@ -19,4 +20,4 @@ fi
 
 # shellcheck disable=SC2086 # one version a word
 "$TOP/scripts/fetch-source.sh" linux $VERSIONS ||
-	die "no base kernel; download a 6.19.y tarball yourself and set KERNEL_SRC=/path/to/it"
+	die "no base kernel (none of linux $VERSIONS is served); download linux-${VERSIONS%% *}.tar.xz yourself and set KERNEL_SRC=/path/to/it"

@@ -2,16 +2,34 @@
 # shellcheck shell=bash
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-BUILD=${BUILD:-$TOP/build}
 CACHE=${PIDFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pidfd-lifecycle}
-# SERIES=man-pages: the man page series (man-pages/) and its tree
-# (build/man-pages: the man-pages base and that series) instead of the
-# kernel's (patches/, build/linux).
+# SERIES picks the series and its tree:
+#   kernel     patches/ on Linux 6.19.11, in build/linux (the default)
+#   mainline   mainline/ on the newest mainline release Debian serves
+#              (7.2.y, which has the flags in C): what mainline still
+#              lacks.  Built without Rust, and everything of it under
+#              build/mainline/ (its tree build/mainline/linux, objects,
+#              logs, the matrix, the mails), so that the two kernel
+#              series never share a build directory
+#   man-pages  man-pages/ on Debian's man-pages tarball, in build/man-pages
+# KERNEL_SERIES is 1 for the two kernel series.
 SERIES=${SERIES:-kernel}
+BUILD=${BUILD:-$TOP/build$([ "$SERIES" != mainline ] || echo /mainline)}
+KERNEL_SERIES=1
+SERIES_FRAGMENTS=
+# The cells of make check's build matrix besides "series" (check-matrix.sh).
+MATRIX_CELLS="rustoff arm64 i386 static"
+KNOWN_FAILURES=$TOP/config/known-failures
 case $SERIES in
-kernel) DEFAULT_TREE=$BUILD/linux DEFAULT_PATCHES=$TOP/patches ;;
-man-pages) DEFAULT_TREE=$BUILD/man-pages DEFAULT_PATCHES=$TOP/man-pages ;;
-*) echo "error: SERIES=$SERIES: kernel or man-pages" >&2; exit 1 ;;
+kernel) DEFAULT_TREE=$BUILD/linux DEFAULT_PATCHES=$TOP/patches
+	DEFAULT_BASE_VERSIONS="6.19.11 6.19.10 6.19.8 6.19.6" ;;
+mainline) DEFAULT_TREE=$BUILD/linux DEFAULT_PATCHES=$TOP/mainline
+	DEFAULT_BASE_VERSIONS="7.2.8 7.2.7 7.2.6"
+	SERIES_FRAGMENTS=rustoff.config MATRIX_CELLS="i386 static"
+	KNOWN_FAILURES=$TOP/config/known-failures-mainline ;;
+man-pages) DEFAULT_TREE=$BUILD/man-pages DEFAULT_PATCHES=$TOP/man-pages
+	KERNEL_SERIES=0 ;;
+*) echo "error: SERIES=$SERIES: kernel, mainline or man-pages" >&2; exit 1 ;;
 esac
 TREE=${TREE:-$DEFAULT_TREE}
 # Objects go apart from the source, one directory a tree and

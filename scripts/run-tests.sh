@@ -31,4 +31,4 @@ grep -q '^CONFIG_KUNIT=y' "$OBJ/.config" &&
 touch "$LOGS/$name-output.log" "$LOGS/$name-console.log"
 exec "$TOP/scripts/report.py" --kselftest "$LOGS/$name-output.log" \
 	--console "$LOGS/$name-console.log" "${kunit[@]}" \
-	--known-failures "$TOP/config/known-failures"
+	--known-failures "$KNOWN_FAILURES"

@@ -9,6 +9,9 @@
 #     all of them (scripts/recipients.sh).  Every mail has linux-api on Cc:
 #     the series adds ABI (Documentation/process/adding-syscalls.rst), and
 #     get_maintainer.pl does not name that list for these files.
+#   - SERIES=mainline: the series for today's mainline in mainline/, the
+#     same way, from its own tree (build/mainline/linux), as a thread of
+#     its own
 #   - SERIES=man-pages: the man page series in man-pages/, as a thread of
 #     its own, to the contacts in the man-pages CONTRIBUTING
 #     (scripts/manpages-recipients.sh: the maintainer, linux-man) and
@@ -96,7 +99,7 @@ elif grep -Eqx "$series bisect=(1|$BISECT)" "$BUILD/check.ok" 2>/dev/null; then
 	say "make check passed on this series$(grep -qx "$series bisect=1" "$BUILD/check.ok" || echo ' (BISECT=0)')"
 elif [ "$SERIES" = man-pages ] && ! "$TOP/scripts/check-manpages.sh"; then
 	die "refusing to send: make check failed on the man page series (above); fix it and run make send again"
-elif [ "$SERIES" = kernel ] && ! BISECT=$BISECT "$TOP/scripts/check-series.sh"; then
+elif [ "$KERNEL_SERIES" = 1 ] && ! BISECT=$BISECT "$TOP/scripts/check-series.sh"; then
 	die "refusing to send: make check failed (above); fix the series and run make send again"
 fi
 # A real send also needs the build matrix of make check (every cell).
@@ -104,7 +107,7 @@ if [ "$SEND" = yes ] && [ "$local_smtp" = 0 ]; then
 	mseries=$(cat "${patches[@]}" | sha256sum | cut -d' ' -f1)
 	if grep -qx "$mseries" "$BUILD/check-matrix.ok" 2>/dev/null; then
 		say "the build matrix of make check passed on this series"
-	elif ! CELLS="rustoff arm64 i386 static" "$TOP/scripts/check-matrix.sh" ||
+	elif ! CELLS="$MATRIX_CELLS" "$TOP/scripts/check-matrix.sh" ||
 		! grep -qx "$mseries" "$BUILD/check-matrix.ok" 2>/dev/null; then
 		die "refusing to send: the build matrix of make check failed (above); fix the series and run make send again"
 	fi
