@@ -31,7 +31,9 @@ help:
 	@echo 'make run        build the patched kernel, boot it, run the pidfd and'
 	@echo '                clone3 kselftests and the KUnit tests, report'
 	@echo '                (installs what is missing first)'
-	@echo 'make test       the project test suite: tool tests, then make run'
+	@echo 'make test       the project test suite: tool tests, make send into a'
+	@echo '                local capture, make run, a small make compare, and'
+	@echo '                make run SERIES=mainline'
 	@echo 'make test-debug make run on the debug kernel (KASAN, lockdep, ...,'
 	@echo '                panic_on_warn); any splat fails, named by kind.'
 	@echo '                DEBUG=1 makes boot/shell/kernel use that kernel too'
@@ -67,6 +69,9 @@ help:
 	@echo 'make bench      benchmarks: spawn/reap, kill latency, pidfd close()'
 	@echo '                on the patched and the base kernel; table, plot'
 	@echo '                (BENCH_SCALE=, BENCH_ROUNDS=; build/bench/)'
+	@echo 'SERIES=mainline the series for today'"'"'s mainline (mainline/ on 7.2.8,'
+	@echo '                tree build/mainline/linux) for tree, export, run,'
+	@echo '                boot, check, send'
 	@echo 'make deps       install missing Debian packages and bindgen'
 	@echo 'make clean      remove build/ (the download cache is kept)'
 
@@ -136,6 +141,7 @@ test-check: tree
 	@tests/check-series.sh
 
 test-send: tree
+	@SERIES=mainline $(S)/tree.sh
 	@tests/send-capture.sh
 
 # The comparison with mainline, smaller in make test: 6000 fuzz cases.
@@ -145,7 +151,12 @@ compare: kernel initramfs
 test-compare: kernel initramfs
 	@FUZZ_ITERATIONS=$(or $(FUZZ_ITERATIONS),1000) $(S)/compare.sh
 
-test: test-tools test-check test-send run test-compare
+# The mainline series built, booted and tested as make run does.
+.PHONY: test-mainline
+test-mainline:
+	@$(MAKE) --no-print-directory run SERIES=mainline
+
+test: test-tools test-check test-send run test-compare test-mainline
 
 .PHONY: test-debug
 test-debug:

@@ -10,9 +10,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree first"
+[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree$SERIES_ARG first"
 cover=$PATCHES/0000-cover-letter.patch
-[ -f "$cover" ] || die "no cover letter in ${PATCHES#"$TOP"/}/; export the series first (make export)"
+[ -f "$cover" ] || die "no cover letter in ${PATCHES#"$TOP"/}/; export the series first (make export$SERIES_ARG)"
 old=$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$cover" | head -n 1)
 old=${old:-1}
 new=${VERSION:-$((old + 1))}
@@ -41,4 +41,4 @@ else
 fi
 VERSION=$new "$TOP/scripts/export-series.sh"
 say "the series is now v$new; $(grep -q EDITME <<<"$desc" &&
-	echo "describe the changes (git -C ${TREE#"$TOP"/} branch --edit-description, then make export), then ")make check"
+	echo "describe the changes (git -C ${TREE#"$TOP"/} branch --edit-description, then make export$SERIES_ARG), then ")make check"

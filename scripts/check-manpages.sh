@@ -24,70 +24,17 @@ export SERIES=man-pages
 
 SRC=${MAN_CHECK_SRC:-$BUILD/man-check-src}
 GIT=(git -c user.name="Series Checker" -c user.email="checker@localhost")
-problems=0
 
-[ -d "$TREE/.git" ] || die "no man-pages tree at $TREE; run make tree first"
-base=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
-	die "$TREE has no tag \"base\" (the pristine man-pages); run make tree"
+tree_base
 for t in mandoc groff man col; do
 	command -v "$t" >/dev/null || die "$t is missing; run make deps (Debian packages mandoc, groff-base, man-db, bsdextrautils)"
 done
-cover=$PATCHES/0000-cover-letter.patch
-mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
-	! -name 0000-cover-letter.patch | sort)
-[ ${#patches[@]} -gt 0 ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export SERIES=man-pages) first"
-n=${#patches[@]}
-
-fail() {
-	problems=$((problems + 1))
-	echo "FAIL ${1#"$TOP"/}: $2"
-	[ -z "${3:-}" ] || sed 's/^/    /' <<<"$3"
-}
-
-# header FILE NAME: the unfolded value of mail header NAME in FILE.
-header() {
-	awk -v name="$2" '
-	/^$/ { exit }
-	/^[ \t]/ { if (on) val = val " " substr($0, 2); next }
-	{ on = 0 }
-	tolower($0) ~ "^" tolower(name) ": " { on = 1; val = substr($0, length(name) + 3) }
-	END { gsub(/[ \t]+/, " ", val); print val }' "$1"
-}
+series_files
 
 say "checking ${PATCHES#"$TOP"/}/: $n patch(es) on $(git -C "$TREE" log -1 --format=%s "$base")"
 
 # 1. The cover letter.
-version=1
-if [ ! -f "$cover" ]; then
-	fail "$cover" "no cover letter; make export SERIES=man-pages writes it from the tree's branch description"
-else
-	subj=$(header "$cover" Subject)
-	title=$(sed -E 's/^\[[^]]*\] *//' <<<"$subj")
-	body=$(awk 'h && /^[^ ].* \([0-9]+\):$/ { exit } h { print } /^$/ { h = 1 }' "$cover" |
-	       grep -v -e '^\*\*\* BLURB HERE \*\*\*$' -e '^Describe the series here\.$' |
-	       grep '[^[:space:]]' || true)
-	case $title in
-	'' | '*** SUBJECT HERE ***' | SUBJECT)
-		fail "$cover" "the cover letter has no title (Subject: $subj)" \
-			"set it: git -C ${TREE#"$TOP"/} branch --edit-description (first line), then make export SERIES=man-pages" ;;
-	esac
-	[ -n "$body" ] || fail "$cover" "the cover letter has no body" \
-		"describe the series: git -C ${TREE#"$TOP"/} branch --edit-description, then make export SERIES=man-pages"
-	grep -q 'EDITME' "$cover" &&
-		fail "$cover" "the cover letter still has EDITME placeholders" "$(grep -n EDITME "$cover")"
-	bc=$(sed -n 's/^base-commit: //p' "$cover")
-	if [ -z "$bc" ]; then
-		fail "$cover" "no base-commit: line; make export SERIES=man-pages writes it"
-	elif [ "$bc" != "$base" ]; then
-		fail "$cover" "base-commit: $bc is not the base tag of the man-pages tree ($base)"
-	fi
-	v=$(sed -nE 's/^\[PATCH v([0-9]+) 0\/[0-9]+\].*/\1/p' <<<"$subj")
-	version=${v:-1}
-fi
-[ "$version" = 1 ] && prefix='PATCH' || prefix="PATCH v$version"
-if [ -f "$cover" ] && [[ $subj != "[$prefix 0/$n] "* ]]; then
-	fail "$cover" "subject does not start with [$prefix 0/$n] (there are $n patches)" "Subject: $subj"
-fi
+check_cover_letter
 
 # 2. Subjects: numbering, and the page named (CONTRIBUTING.d/patches).
 k=0

@@ -29,70 +29,14 @@ SRC=${BISECT_SRC:-$BUILD/bisect-src}
 OBJB=${BISECT_OBJ:-$BUILD/obj-bisect}
 RUSTFMT=${RUSTFMT:-/usr/bin/rustfmt}
 GIT=(git -c user.name="Series Checker" -c user.email="checker@localhost")
-problems=0
 
-[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree first"
-base=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
-	die "$TREE has no tag \"base\" (the pristine kernel); run make tree"
-cover=$PATCHES/0000-cover-letter.patch
-mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
-	! -name 0000-cover-letter.patch | sort)
-[ ${#patches[@]} -gt 0 ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export) first"
-n=${#patches[@]}
-
-# fail WHERE WHAT [DETAILS]: record a problem and print it.
-fail() {
-	problems=$((problems + 1))
-	echo "FAIL ${1#"$TOP"/}: $2"
-	[ -z "${3:-}" ] || sed 's/^/    /' <<<"$3"
-}
-
-# header FILE NAME: the unfolded value of mail header NAME in FILE.
-header() {
-	awk -v name="$2" '
-	/^$/ { exit }
-	/^[ \t]/ { if (on) val = val " " substr($0, 2); next }
-	{ on = 0 }
-	tolower($0) ~ "^" tolower(name) ": " { on = 1; val = substr($0, length(name) + 3) }
-	END { gsub(/[ \t]+/, " ", val); print val }' "$1"
-}
+tree_base
+series_files
 
 say "checking ${PATCHES#"$TOP"/}/: $n patch(es) on $(git -C "$TREE" log -1 --format=%s "$base")"
 
 # 1. The cover letter.
-if [ ! -f "$cover" ]; then
-	fail "$cover" "no cover letter; make export writes it from the tree's branch description"
-	version=1
-else
-	subj=$(header "$cover" Subject)
-	title=$(sed -E 's/^\[[^]]*\] *//' <<<"$subj")
-	body=$(awk 'h && /^[^ ].* \([0-9]+\):$/ { exit } h { print } /^$/ { h = 1 }' "$cover" |
-	       grep -v -e '^\*\*\* BLURB HERE \*\*\*$' -e '^Describe the series here\.$' |
-	       grep '[^[:space:]]' || true)
-	case $title in
-	'' | '*** SUBJECT HERE ***' | SUBJECT)
-		fail "$cover" "the cover letter has no title (Subject: $subj)" \
-			"set it: git -C ${TREE#"$TOP"/} branch --edit-description (first line), then make export" ;;
-	esac
-	[ -n "$body" ] || fail "$cover" "the cover letter has no body" \
-		"describe the series: git -C ${TREE#"$TOP"/} branch --edit-description, then make export"
-	if grep -n 'EDITME' "$cover" >/dev/null; then
-		fail "$cover" "the cover letter still has EDITME placeholders" \
-			"$(grep -n EDITME "$cover")"$'\n'"describe them: git -C ${TREE#"$TOP"/} branch --edit-description, then make export"
-	fi
-	bc=$(sed -n 's/^base-commit: //p' "$cover")
-	if [ -z "$bc" ]; then
-		fail "$cover" "no base-commit: line; make export writes it (format-patch --base=base)"
-	elif [ "$bc" != "$base" ]; then
-		fail "$cover" "base-commit: $bc is not the base tag of the tree ($base)"
-	fi
-	version=$(sed -nE 's/^\[PATCH v([0-9]+) 0\/[0-9]+\].*/\1/p' <<<"$subj")
-	version=${version:-1}
-fi
-[ "$version" = 1 ] && prefix='PATCH' || prefix="PATCH v$version"
-if [ -f "$cover" ] && [[ $subj != "[$prefix 0/$n] "* ]]; then
-	fail "$cover" "subject does not start with [$prefix 0/$n] (there are $n patches)" "Subject: $subj"
-fi
+check_cover_letter
 
 # 2. Subjects and numbering.
 k=0
@@ -146,22 +90,6 @@ worktree() {
 		say "making the worktree ${SRC#"$TOP"/} (at base)"
 		git -C "$TREE" worktree add -q --detach "$SRC" "$base"
 	fi
-}
-
-# try_step NAME LOG CMD...: run CMD with its output in LOG, print the
-# elapsed time every 30 s, return its status.
-try_step() {
-	local name=$1 log=$2 start pid rc=0
-	shift 2
-	start=$(date +%s)
-	"$@" >"$log" 2>&1 &
-	pid=$!
-	while ! wait_for "$pid" 30; do
-		echo "    ... $name: $(($(date +%s) - start)) s"
-	done
-	wait "$pid" || rc=$?
-	echo "    $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)") in $(($(date +%s) - start)) s"
-	return "$rc"
 }
 
 # kmake ARGS...: the kernel make of lib.sh, on the worktree.
@@ -248,6 +176,7 @@ for p in "${patches[@]}"; do
 		flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
 	fi
 	rc=0
+	: >"$log"
 	try_step "build after patch $k" "$log" build || rc=$?
 	exec 9>&-
 	if [ "$rc" != 0 ]; then
@@ -268,7 +197,7 @@ for p in "${patches[@]}"; do
 done
 if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
 	"$(git -C "$TREE" rev-parse 'HEAD^{tree}' 2>/dev/null)" ]; then
-	echo "note: ${TREE#"$TOP"/} differs from patches/ (not exported yet? make export)"
+	echo "note: ${TREE#"$TOP"/} differs from ${PATCHES#"$TOP"/}/ (not exported yet? make export$SERIES_ARG)"
 fi
 
 series=$(cat "${patches[@]}" "$cover" 2>/dev/null | sha256sum | cut -d' ' -f1)
@@ -281,7 +210,7 @@ grep -qx "$series bisect=1" "$ok" 2>/dev/null && rec=1
   [ "$problems" -gt 0 ] || echo "$series bisect=$rec"; } >"$ok.tmp"
 mv "$ok.tmp" "$ok"
 if [ "$problems" -gt 0 ]; then
-	echo "make check: $problems problem(s) in the series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export, make check"
+	echo "make check: $problems problem(s) in the series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export$SERIES_ARG, make check$SERIES_ARG"
 	exit 1
 fi
 echo "make check: the series is ready to send ([$prefix 0/$n], $n patch(es)$([ "$BISECT" = 1 ] && echo ", each one builds" || echo ", builds not checked: BISECT=0"))"

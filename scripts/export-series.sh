@@ -11,7 +11,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree first"
+[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree$SERIES_ARG first"
 git -C "$TREE" diff --quiet HEAD ||
 	die "$TREE has uncommitted changes; commit them (git -C $TREE commit) and export again"
 n=$(git -C "$TREE" rev-list --count base..HEAD)

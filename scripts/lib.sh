@@ -90,6 +90,88 @@ die() {
 	exit 1
 }
 
+# The make argument that names this series, for messages ("make export
+# SERIES=mainline").
+SERIES_ARG=$([ "$SERIES" = kernel ] || echo " SERIES=$SERIES")
+
+# tree_base: check that $TREE was materialised (make tree); sets base,
+# the commit of its pristine base.
+tree_base() {
+	[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree$SERIES_ARG first"
+	base=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
+		die "$TREE has no tag \"base\" (the pristine base); run make tree$SERIES_ARG"
+}
+
+# series_files: the series in $PATCHES.  Sets cover (the cover letter's
+# path, which may be missing), patches (the patches in order) and n (how
+# many); dies when there are none.
+series_files() {
+	cover=$PATCHES/0000-cover-letter.patch
+	mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+		! -name 0000-cover-letter.patch | sort)
+	n=${#patches[@]}
+	[ "$n" -gt 0 ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export$SERIES_ARG) first"
+}
+
+# fail WHERE WHAT [DETAILS]: count a problem of a check in $problems and
+# print it.
+problems=0
+fail() {
+	problems=$((problems + 1))
+	echo "FAIL ${1#"$TOP"/}: $2"
+	[ -z "${3:-}" ] || sed 's/^/    /' <<<"$3"
+}
+
+# check_cover_letter: the checks of make check on the cover letter of the
+# series (series_files and tree_base first): a title, a body, no EDITME,
+# base-commit: the tree's base, "[PATCH vN 0/n]".  Sets subj, version and
+# prefix ("PATCH" or "PATCH vN", for the patches' subjects).
+check_cover_letter() {
+	if [ ! -f "$cover" ]; then
+		fail "$cover" "no cover letter; make export$SERIES_ARG writes it from the tree's branch description"
+		version=1
+	else
+		subj=$(header "$cover" Subject)
+		title=$(sed -E 's/^\[[^]]*\] *//' <<<"$subj")
+		body=$(awk 'h && /^[^ ].* \([0-9]+\):$/ { exit } h { print } /^$/ { h = 1 }' "$cover" |
+		       grep -v -e '^\*\*\* BLURB HERE \*\*\*$' -e '^Describe the series here\.$' |
+		       grep '[^[:space:]]' || true)
+		case $title in
+		'' | '*** SUBJECT HERE ***' | SUBJECT)
+			fail "$cover" "the cover letter has no title (Subject: $subj)" \
+				"set it: git -C ${TREE#"$TOP"/} branch --edit-description (first line), then make export$SERIES_ARG" ;;
+		esac
+		[ -n "$body" ] || fail "$cover" "the cover letter has no body" \
+			"describe the series: git -C ${TREE#"$TOP"/} branch --edit-description, then make export$SERIES_ARG"
+		if grep -n 'EDITME' "$cover" >/dev/null; then
+			fail "$cover" "the cover letter still has EDITME placeholders" \
+				"$(grep -n EDITME "$cover")"$'\n'"describe them: git -C ${TREE#"$TOP"/} branch --edit-description, then make export$SERIES_ARG"
+		fi
+		bc=$(sed -n 's/^base-commit: //p' "$cover")
+		if [ -z "$bc" ]; then
+			fail "$cover" "no base-commit: line; make export$SERIES_ARG writes it (format-patch --base=base)"
+		elif [ "$bc" != "$base" ]; then
+			fail "$cover" "base-commit: $bc is not the base tag of the tree ($base)"
+		fi
+		version=$(sed -nE 's/^\[PATCH v([0-9]+) 0\/[0-9]+\].*/\1/p' <<<"$subj")
+		version=${version:-1}
+	fi
+	[ "$version" = 1 ] && prefix='PATCH' || prefix="PATCH v$version"
+	if [ -f "$cover" ] && [[ $subj != "[$prefix 0/$n] "* ]]; then
+		fail "$cover" "subject does not start with [$prefix 0/$n] (there are $n patches)" "Subject: $subj"
+	fi
+}
+
+# header FILE NAME: the unfolded value of mail header NAME in FILE.
+header() {
+	awk -v name="$2" '
+	/^$/ { exit }
+	/^[ \t]/ { if (on) val = val " " substr($0, 2); next }
+	{ on = 0 }
+	tolower($0) ~ "^" tolower(name) ": " { on = 1; val = substr($0, length(name) + 3) }
+	END { gsub(/[ \t]+/, " ", val); print val }' "$1"
+}
+
 say() {
 	echo "==> $*"
 }
@@ -114,6 +196,23 @@ run_step() {
 		die "$name failed (exit $rc) after $(($(date +%s) - start)) s; full log: $log"
 	fi
 	echo "    $name: done in $(($(date +%s) - start)) s"
+}
+
+# try_step NAME LOG CMD...: run CMD with its output added to LOG, print the
+# elapsed time every 30 s, return its status.
+try_step() {
+	local name=$1 log=$2 start pid rc=0
+	shift 2
+	start=$(date +%s)
+	echo "  $name (log: ${log#"$TOP"/})"
+	"$@" >>"$log" 2>&1 &
+	pid=$!
+	while ! wait_for "$pid" 30; do
+		echo "    ... $name: $(($(date +%s) - start)) s"
+	done
+	wait "$pid" || rc=$?
+	echo "    $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)") in $(($(date +%s) - start)) s"
+	return "$rc"
 }
 
 # wait_for PID SECONDS: true once PID has exited, false on timeout.

@@ -178,20 +178,3 @@ checked_build() {
 	fi
 	stamp "$key"
 }
-
-# try_step NAME LOG CMD...: run CMD with its output in LOG, print the
-# elapsed time every 30 s, return its status.
-try_step() {
-	local name=$1 log=$2 start pid rc=0
-	shift 2
-	start=$(date +%s)
-	echo "  $name (log: ${log#"$TOP"/})"
-	"$@" >>"$log" 2>&1 &
-	pid=$!
-	while ! wait_for "$pid" 30; do
-		echo "    ... $name: $(($(date +%s) - start)) s"
-	done
-	wait "$pid" || rc=$?
-	echo "    $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)") in $(($(date +%s) - start)) s"
-	return "$rc"
-}

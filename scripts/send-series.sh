@@ -46,12 +46,9 @@ OUT=$BUILD/outgoing
 usage=$(git send-email -h 2>&1 || true) # exits 129 after the usage
 grep -q 'git send-email \[<options>\]' <<<"$usage" ||
 	die "git send-email does not work here; install git-email (scripts/deps.sh does)"
-[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree first"
-cover=$PATCHES/0000-cover-letter.patch
-[ -f "$cover" ] || die "no cover letter in ${PATCHES#"$TOP"/}/; export the series first (make export$([ "$SERIES" = kernel ] || echo " SERIES=$SERIES"))"
-mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
-	! -name 0000-cover-letter.patch | sort)
-[ ${#patches[@]} -gt 0 ] || die "no patches in ${PATCHES#"$TOP"/}/"
+[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree$SERIES_ARG first"
+series_files
+[ -f "$cover" ] || die "no cover letter in ${PATCHES#"$TOP"/}/; export the series first (make export$SERIES_ARG)"
 
 # The sender: FROM, else git's identity (configured, not guessed).  It
 # signs off every patch, so it must be a person's: not the project's

@@ -8,12 +8,8 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree first"
-base=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
-	die "$TREE has no tag \"base\"; run make tree"
-mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
-	! -name 0000-cover-letter.patch | sort)
-[ ${#patches[@]} -gt 0 ] || die "no patches in ${PATCHES#"$TOP"/}/"
+tree_base
+series_files
 
 export GIT_INDEX_FILE
 GIT_INDEX_FILE=$(mktemp "$BUILD/series-index.XXXXXX")

@@ -155,6 +155,6 @@ read -r have head 2>/dev/null <"$stamp" || { have=; head=; }
 
 if [ -n "$head" ] && { [ "$("${GIT[@]}" rev-parse HEAD)" != "$head" ] ||
 			! "${GIT[@]}" diff --quiet HEAD; }; then
-	die "patches/ changed, and so did $TREE since it was made; export the tree first (make export) or move it aside"
+	die "${PATCHES#"$TOP"/}/ changed, and so did $TREE since it was made; export the tree first (make export$SERIES_ARG) or move it aside"
 fi
 apply_series

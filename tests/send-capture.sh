@@ -7,7 +7,8 @@
 # sender's Signed-off-by added where it was missing and the authorship
 # kept.  Always on a toy series (plus the refusals: a failed make check,
 # the placeholder identity, no identity; and a v2); also on the real
-# kernel series when patches/ has one, and on the man page series
+# kernel series when patches/ has one, on the mainline series
+# (mainline/) when it has one, and on the man page series
 # (man-pages/, its own thread to the man-pages maintainer and linux-man).
 # Needs the materialised trees (make tree), no booted kernel.  Nothing is
 # sent anywhere but 127.0.0.1.  Prints "N passed, N failed".
@@ -149,25 +150,53 @@ else
 	fi
 fi
 
-# The real series, on the materialised tree (PATCHES= and BUILD= as for
-# the scripts).
-real_patches=${PATCHES:-$TOP/patches}
-real_tree=${BUILD:-$TOP/build}/linux
-if [ -n "$(find "$real_patches" -name '0001-*.patch' 2>/dev/null)" ]; then
-	capture "$tmp/real"
-	env SEND=yes NOCHECK=1 SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" \
+# real NAME PATCHES TREE [ENV...]: a real kernel series, on its
+# materialised tree, sent with ENV (SERIES=, PATCHES=, BUILD= as for the
+# scripts) through 127.0.0.1 and verified.
+real() {
+	local name=$1 patches=$2 tree=$3 dir=$tmp/$1
+	shift 3
+	capture "$dir"
+	env "$@" SEND=yes NOCHECK=1 SMTP_SERVER=127.0.0.1 SMTP_PORT="$port" \
 		FROM='Test Sender <sender@example.org>' "$TOP/scripts/send-series.sh" \
-		>"$tmp/real.out" 2>&1
-	echo $? >"$tmp/real.rc"
-	check "real: SEND=yes NOCHECK=1 sends the series through 127.0.0.1" 0 'sent v[0-9]+' \
-		bash -c "cat '$tmp/real.out'; exit \$(cat '$tmp/real.rc')"
+		>"$dir.out" 2>&1
+	echo $? >"$dir.rc"
+	check "$name: SEND=yes NOCHECK=1 sends the series through 127.0.0.1" 0 'sent v[0-9]+' \
+		bash -c "cat '$dir.out'; exit \$(cat '$dir.rc')"
 	stop
-	verify "real" "$tmp/real" "$real_patches" "$real_tree" sender@example.org \
+	verify "$name" "$dir" "$patches" "$tree" sender@example.org \
 		--signoff 'Test Sender <sender@example.org>'
-	check "real: make send lists each mail's recipients before sending, linux-api too" 0 \
-		"^      Cc: $API\$" sed '/^==> sending /q' "$tmp/real.out"
+	check "$name: make send lists each mail's recipients before sending, linux-api too" 0 \
+		"^      Cc: $API\$" sed '/^==> sending /q' "$dir.out"
+}
+
+real_patches=${PATCHES:-$TOP/patches}
+if [ -n "$(find "$real_patches" -name '0001-*.patch' 2>/dev/null)" ]; then
+	real real "$real_patches" "${BUILD:-$TOP/build}/linux"
 else
 	echo "# no series in ${real_patches#"$TOP"/}: the real series was not sent"
+fi
+
+# The series for today's mainline (mainline/, tree build/mainline/linux:
+# make test-send makes it): as the real one; its selftest patches also go
+# to the kselftest list, which get_maintainer.pl names for them.
+ml_patches=$TOP/mainline
+ml_tree=$TOP/build/mainline/linux
+if [ -n "$(find "$ml_patches" -name '0001-*.patch' 2>/dev/null)" ]; then
+	if [ -d "$ml_tree/.git" ]; then
+		real mainline "$ml_patches" "$ml_tree" SERIES=mainline
+		for m in "$tmp"/mainline/*.eml; do
+			[ -e "$m" ] || continue
+			grep -q '^+++ b/tools/testing/selftests/' "$m" || continue
+			subj=$(sed -n 's/^Subject: //p' "$m" | head -n 1)
+			check "mainline: \"$subj\" goes to linux-kselftest" 0 'linux-kselftest@vger\.kernel\.org' \
+				sed '/^$/q' "$m"
+		done
+	else
+		not_ok "mainline: no tree ${ml_tree#"$TOP"/} to send mainline/ from (SERIES=mainline make tree)"
+	fi
+else
+	echo "# no series in mainline/: the mainline series was not sent"
 fi
 
 # The man page series: its own thread, to the contacts of the man-pages
