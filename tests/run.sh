@@ -114,6 +114,18 @@ printf 'oops\n' >>"$tmp/patches/0001-kernel-set-x.patch"
 check "tree: refuses to drop work that was not exported" 1 'export the tree first' \
 	"${env2[@]}" "$TOP/scripts/tree.sh"
 
+# SERIES= picks the series; the mainline one lives under build/mainline/.
+where() { env -u BUILD -u TREE -u OBJ -u PATCHES "$@" bash -c '. "$0/scripts/lib.sh"; echo "$TREE $OBJ $PATCHES $LOGS $SERIES_FRAGMENTS"' "$TOP"; }
+check "series: SERIES=mainline has its tree, objects, patches and logs apart" 0 \
+	"^$TOP/build/mainline/linux $TOP/build/mainline/obj $TOP/mainline $TOP/build/mainline/logs rustoff.config\$" \
+	where SERIES=mainline
+check "series: the default series is the 6.19 one, with Rust" 0 \
+	"^$TOP/build/linux $TOP/build/obj $TOP/patches $TOP/build/logs \$" where
+check "series: an unknown SERIES is a clear error" 1 'SERIES=bogus: kernel, mainline or man-pages' \
+	where SERIES=bogus
+check "series: SERIES=mainline messages name it" 1 'run make tree SERIES=mainline first' \
+	env SERIES=mainline BUILD="$tmp/b5" "$TOP/scripts/export-series.sh"
+
 check "fetch: a missing KERNEL_SRC is a clear error" 1 'KERNEL_SRC=/nonexistent does not exist' \
 	env KERNEL_SRC=/nonexistent BUILD=$tmp/b3 "$TOP/scripts/fetch-base.sh"
 # fetch-source.sh against a stand-in apt configuration (APT_CONFIG) whose
