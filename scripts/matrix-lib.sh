@@ -178,3 +178,23 @@ checked_build() {
 	fi
 	stamp "$key"
 }
+
+# A boot that passed on exactly the same kernel image, kselftests (their
+# content: the install is redone each time) and guest is not done again,
+# nor are its expectations, unless FORCE=1: with nothing changed, make
+# check then takes minutes, not the half hour of the arm64 boot under TCG.
+# boot_passed_before FILE...: true when a boot of the kernel in $OBJ with
+# the kselftests in $KSFT passed before, with FILES (the expectations,
+# the cell's script) as they are now; sets boot_key for boot_passed.
+boot_passed_before() {
+	boot_key=boot-$( {
+		sha256sum "$OBJ/$KIMAGE_PATH" "$TOP/guest/init" "$TOP/scripts/run-tests.sh" "$@" |
+			cut -d' ' -f1
+		(cd "$KSFT" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+	} | sha256sum | cut -c1-32)
+	[ "$FORCE" != 1 ] && [ -s "$MATRIX/$boot_key" ]
+}
+
+# boot_passed SUMMARY: record that the boot of boot_passed_before passed,
+# with the summary that finish reports for it.
+boot_passed() { echo "$1" >"$MATRIX/$boot_key"; }
