@@ -31,14 +31,21 @@ cc=$(ccache_cc "")
 export CONFIG_FRAGMENTS=
 
 series || { problem "the series does not apply (make check names the patch)"; finish "not checked"; exit; }
-[ -x "$CLIPPY_DRIVER" ] || die "$CLIPPY_DRIVER missing; run scripts/deps.sh (package rust-web-clippy)"
+# The series' configuration may have no Rust (SERIES=mainline): then no
+# clippy and no rustdoc.
+rust=1
+[[ " $SERIES_FRAGMENTS " != *" rustoff.config "* ]] || rust=0
+checks="W1 sparse kernel-doc"
+[ "$rust" = 0 ] || checks="$checks clippy rustdoc"
+[ "$rust" = 0 ] || [ -x "$CLIPPY_DRIVER" ] || die "$CLIPPY_DRIVER missing; run scripts/deps.sh (package rust-web-clippy)"
 command -v sparse >/dev/null || die "sparse missing; run scripts/deps.sh (package sparse)"
 
 me=$(cat "$0" "$TOP/scripts/new-warnings.py" | sha256sum | cut -c1-16)
-key=$(build_key "${COMMITS[-1]}" static "$me" "$("$CLIPPY_DRIVER" --version)" "$(sparse --version)")
+tools="$(sparse --version) $([ "$rust" = 0 ] || "$CLIPPY_DRIVER" --version)"
+key=$(build_key "${COMMITS[-1]}" static "$me" "$tools")
 if [ "$FORCE" != 1 ] && stamped "$key"; then
 	echo "  this tree passed these checks before with the same tools (FORCE=1 checks again)"
-	finish "no new warning: W=1, sparse, kernel-doc, clippy, rustdoc (unchanged)"
+	finish "no new warning: W=1, sparse, kernel-doc$([ "$rust" = 0 ] || echo ", clippy, rustdoc") (unchanged)"
 	exit
 fi
 
@@ -93,6 +100,7 @@ run_checks() {
 		[ -f "$src/$f" ] || continue
 		(cd "$src" && scripts/kernel-doc -none -Wall "$f") >>"$LOGS/check-static-$side-kernel-doc.log" 2>&1
 	done
+	[ "$rust" = 1 ] || return $ok
 	# Clippy on the Rust crates: the kernel crate is compiled again so
 	# that its warnings show.
 	rm -f "$obj/rust/kernel.o"
@@ -105,7 +113,7 @@ run_checks() {
 }
 
 # The base side once: its logs are kept, keyed by the base and the tools.
-bkey=$(build_key "$BASE" static-base "$me" "$("$CLIPPY_DRIVER" --version)" "$(sparse --version)")
+bkey=$(build_key "$BASE" static-base "$me" "$tools")
 if [ "$FORCE" = 1 ] || ! stamped "$bkey" ||
 	[ "$(cat "$MATRIX/static-base-files" 2>/dev/null)" != "$(cat "$files")" ]; then
 	echo "  the base tree's warnings (once; worktree ${BSRC#"$TOP"/})"
@@ -124,7 +132,7 @@ run_checks series "$SRC" "$OBJS" ||
 	problem "a check did not run to the end on the series (logs: ${LOGS#"$TOP"/}/check-static-series-*.log)" \
 		"$(grep -h -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:' "$LOGS"/check-static-series-*.log | head -n 20)"
 
-for check in W1 sparse kernel-doc clippy rustdoc; do
+for check in $checks; do
 	if new=$("$TOP/scripts/new-warnings.py" --base "$LOGS/check-static-base-$check.log" \
 		--series "$LOGS/check-static-series-$check.log" --files "$files" \
 		--strip "$SRC" --strip "$BSRC" --strip "$OBJS" --strip "$OBJB"); then
@@ -134,4 +142,4 @@ for check in W1 sparse kernel-doc clippy rustdoc; do
 	fi
 done
 [ "$cell_problems" != 0 ] || stamp "$key"
-finish "no new warning: W=1, sparse, kernel-doc, clippy, rustdoc"
+finish "no new warning: W=1, sparse, kernel-doc$([ "$rust" = 0 ] && echo " (no Rust: no clippy, rustdoc)" || echo ", clippy, rustdoc")"

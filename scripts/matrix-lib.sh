@@ -126,7 +126,7 @@ build_key() {
 	{
 		kernel_tree "$commit"
 		cat "$TOP/config/lab.config"
-		for f in ${CONFIG_FRAGMENTS:-}; do cat "$TOP/config/$f"; done
+		for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do cat "$TOP/config/$f"; done
 		printf '%s\n' "$KARCH" "$@"
 		"${KCROSS}gcc" --version | head -n 1
 		/usr/bin/rustc --version 2>/dev/null
