@@ -18,24 +18,13 @@ import os
 import re
 import sys
 
-RESULT = re.compile(r'^(not ok|ok) (\d+)\s*-?\s*([^#]*?)\s*(?:#\s*(.*))?$')
-PROGRAM = re.compile(r'^selftests: (\S+): (\S+)')
+import ktap
+
 FUZZ_CASE = re.compile(r'fuzz-case (\S+) (.*?) => (.*?)\s*$')
 FUZZ_SEED = re.compile(r'fuzz-seed (0x[0-9a-fA-F]+|\d+)')
 FUZZ_TOTAL = re.compile(r'fuzz-total (\d+)')
 KUNIT = re.compile(r'^\[[ \d.]+\] (not ok|ok) \d+ (\S+)\s*(?:#\s*(.*))?$')
 VERSION = re.compile(r'Linux version (\S+)')
-
-
-def status_of(ok, directive):
-    d = (directive or '').strip().upper()
-    if d.startswith('SKIP'):
-        return 'skip'
-    if d.startswith('TIMEOUT'):
-        return 'timeout'
-    if d.startswith('XFAIL'):
-        return 'xfail'
-    return ok
 
 
 class Run:
@@ -59,8 +48,7 @@ class Run:
         except OSError as e:
             self.problems.append(f'no kselftest output: {e}')
             return
-        inner = []
-        plan = seen = 0
+        reader = ktap.Reader()
         for raw in f:
             line = raw.rstrip('\r\n')
             m = FUZZ_CASE.search(line)
@@ -80,31 +68,12 @@ class Run:
                 continue
             if 'MISMATCH' in line:
                 self.mismatches += 1
-            if re.match(r'^1\.\.(\d+)', line):
-                plan += int(line[3:].split()[0])
-                continue
-            m = RESULT.match(line)
-            if m:
-                seen += 1
-                ok, _, name, directive = m.groups()
-                p = PROGRAM.match(name)
-                prog = f'{p.group(1)}:{p.group(2)}' if p else name
-                for n, (st, iname) in enumerate(inner, 1):
-                    self.cases[f'{prog}:{n}'] = (st, iname)
-                self.cases[prog] = (status_of(ok, directive),
-                                    (directive or '').strip())
-                inner = []
-                continue
-            if line.startswith('# '):
-                m = RESULT.match(line[2:])
-                if m:
-                    ok, _, name, directive = m.groups()
-                    inner.append((status_of(ok, directive), name.strip()))
-        if not seen:
-            self.problems.append(f'no kselftest results in {path}')
-        elif seen != plan:
-            self.problems.append(f'kselftest planned {plan} programs, '
-                                 f'reported {seen} ({path})')
+            prog = reader.feed(line)
+            if prog:
+                for n, c in enumerate(prog.cases, 1):
+                    self.cases[f'{prog.key}:{n}'] = (ktap.kind(c.ok, c.directive), c.name)
+                self.cases[prog.key] = (ktap.kind(prog.ok, prog.directive), prog.directive)
+        self.problems += [f'{p} ({path})' for p in reader.problems()]
 
     def read_console(self, path):
         self.kunit = collections.OrderedDict()
@@ -120,7 +89,7 @@ class Run:
             m = KUNIT.match(line.rstrip())
             if m:
                 ok, name, directive = m.groups()
-                self.kunit[f'kunit:{name}'] = (status_of(ok, directive), '')
+                self.kunit[f'kunit:{name}'] = (ktap.kind(ok, directive), '')
 
 
 class Expected:

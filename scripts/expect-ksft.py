@@ -21,49 +21,27 @@ PROGRAM is "collection:program" (pidfd:pidfd_autokill_test).  Prints
 import re
 import sys
 
-RESULT = re.compile(r'^(not ok|ok) \d+\s*-?\s*([^#]*?)\s*(?:#\s*(.*))?$')
-PROGRAM = re.compile(r'^selftests: ([^:]+): (\S+)$')
+import ktap
 
 
 def parse(path):
     """{program: [(status, case, reason)]} and the lines of the log."""
-    progs, inner, lines = {}, [], []
+    progs, lines = {}, []
+    reader = ktap.Reader()
     with open(path, errors='replace') as f:
         for raw in f:
             line = raw.rstrip('\r\n')
             lines.append(line)
-            m = RESULT.match(line)
-            if m:
-                ok, name, directive = m.groups()
-                p = PROGRAM.match(name.strip())
-                if not p:
-                    continue
-                key = f'{p.group(1)}:{p.group(2)}'
-                if not inner:  # the program's own result is its only one
-                    inner = [(status(ok, directive), key, reason(directive))]
-                progs[key] = inner
-                inner = []
-            elif line.startswith('# '):
-                m = RESULT.match(line[2:])
-                if m:
-                    ok, name, directive = m.groups()
-                    inner.append((status(ok, directive), name.strip(),
-                                  reason(directive)))
+            prog = reader.feed(line)
+            if not prog or not ktap.PROGRAM.match(prog.name):
+                continue
+            inner = [(ktap.status(c.ok, c.directive), c.name, ktap.reason(c.directive))
+                     for c in prog.cases]
+            if not inner:  # the program's own result is its only one
+                inner = [(ktap.status(prog.ok, prog.directive), prog.key,
+                          ktap.reason(prog.directive))]
+            progs[prog.key] = inner
     return progs, lines
-
-
-def status(ok, directive):
-    d = (directive or '').upper()
-    if d.startswith('SKIP'):
-        return 'skip'
-    if d.startswith('XFAIL'):
-        return 'pass'
-    return 'pass' if ok == 'ok' and not d.startswith('TIMEOUT') else 'fail'
-
-
-def reason(directive):
-    d = directive or ''
-    return d[4:].strip() if d.upper().startswith('SKIP') else d
 
 
 def check(rule, progs, lines):

@@ -18,9 +18,7 @@ import re
 import subprocess
 import sys
 
-# A result line: "ok 3 name # SKIP why", "not ok 1 selftests: x: y # exit=1".
-RESULT = re.compile(r'^(not ok|ok) (\d+)\s*-?\s*([^#]*?)\s*(?:#\s*(.*))?$')
-PLAN = re.compile(r'^1\.\.(\d+)')
+import ktap
 
 # What a kernel prints when something went wrong, by kind, the most
 # specific first: a lockdep report also says "WARNING:", a KASAN report
@@ -77,17 +75,6 @@ class Counts:
             self.failures.append(what)
 
 
-def directive_status(ok, directive):
-    d = (directive or '').upper()
-    if d.startswith('SKIP'):
-        return 'skip'
-    if d.startswith('XFAIL'):
-        return 'pass'
-    if d.startswith('TIMEOUT'):
-        return 'fail'
-    return 'pass' if ok == 'ok' else 'fail'
-
-
 def read_known(path):
     """{"collection:program": reason} from a known-failures file."""
     known = {}
@@ -103,54 +90,31 @@ def read_known(path):
 
 def parse_kselftest(lines, counts, known):
     """Count one run_kselftest.sh log; returns a list of problems."""
-    problems = []
-    plan = None  # run_kselftest.sh prints one plan per collection: add
-    seen = 0
-    inner = []  # results of the program being run, from "# " lines
+    reader = ktap.Reader()
     for raw in lines:
-        line = raw.rstrip('\r\n')
-        m = PLAN.match(line)
-        if m:
-            plan = (plan or 0) + int(m.group(1))
+        prog = reader.feed(raw.rstrip('\r\n'))
+        if not prog:
             continue
-        m = RESULT.match(line)
-        if m:
-            seen += 1
-            ok, _, name, directive = m.groups()
-            status = directive_status(ok, directive)
-            prog = name.strip()
-            key = prog.replace('selftests: ', '').replace(': ', ':')
-            if key in known:
-                if status == 'fail':
-                    counts.add('skip', prog)
-                    print(f'KNOWN FAILURE (counted as skipped): {prog}: '
-                          f'{known[key]}')
-                else:
-                    print(f'NOTE: {prog} is listed as a known failure but '
-                          f'did not fail: remove it from the list')
-                inner = []
-                continue
-            if inner:
-                for istatus, iname in inner:
-                    counts.add(istatus, f'{prog}: {iname}')
-                if status == 'fail' and not any(s == 'fail' for s, _ in inner):
-                    # every case passed, but the program did not (crash,
-                    # timeout, a result it never printed)
-                    counts.add('fail', f'{prog} ({directive or "failed"})')
+        status = ktap.status(prog.ok, prog.directive)
+        if prog.key in known:
+            if status == 'fail':
+                counts.add('skip', prog.name)
+                print(f'KNOWN FAILURE (counted as skipped): {prog.name}: '
+                      f'{known[prog.key]}')
             else:
-                counts.add(status, f'{prog} ({directive or "no cases"})')
-            inner = []
-            continue
-        if line.startswith('# '):
-            m = RESULT.match(line[2:])
-            if m:
-                ok, _, name, directive = m.groups()
-                inner.append((directive_status(ok, directive), name.strip()))
-    if plan is None:
-        problems.append('no kselftest results (no KTAP plan in the output)')
-    elif seen != plan:
-        problems.append(f'kselftest planned {plan} programs, reported {seen}')
-    return problems
+                print(f'NOTE: {prog.name} is listed as a known failure but '
+                      f'did not fail: remove it from the list')
+        elif prog.cases:
+            for c in prog.cases:
+                counts.add(ktap.status(c.ok, c.directive), f'{prog.name}: {c.name}')
+            if status == 'fail' and not any(
+                    ktap.status(c.ok, c.directive) == 'fail' for c in prog.cases):
+                # every case passed, but the program did not (crash,
+                # timeout, a result it never printed)
+                counts.add('fail', f'{prog.name} ({prog.directive or "failed"})')
+        else:
+            counts.add(status, f'{prog.name} ({prog.directive or "no cases"})')
+    return reader.problems()
 
 
 def parse_kunit(console, tool, counts):
