@@ -38,7 +38,10 @@ for ((k = 1; k <= n; k++)); do
 		"$SRC" "$OBJR" "$cc" "$KIMAGE" && { built=$((built + 1)); last_ok=$k; }
 done
 what="$built/$n patches build"
-[ "${BISECT:-1}" = 1 ] || what="the last patch builds (BISECT=0: not the others)"
+if [ "${BISECT:-1}" != 1 ]; then
+	[ "$last_ok" = "$n" ] && what="the last patch builds" || what="the last patch does not build"
+	what="$what (BISECT=0: the others not built)"
+fi
 # The boot needs the last build to have passed.
 if [ "${BOOT:-1}" != 1 ]; then
 	skipped "the boot and the kselftests (BOOT=0)"

@@ -181,8 +181,7 @@ for p in "${patches[@]}"; do
 	exec 9>&-
 	if [ "$rc" != 0 ]; then
 		fail "$p" "the lab kernel ${broken:+still }does not build after this patch${broken:+ (broken since patch $broken)} (log: ${log#"$TOP"/})" \
-			"$({ grep -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:' "$log" | head -n 24
-			     grep -E '\*\*\* \[' "$log" | head -n 1; })"
+			"$(build_errors "$log")"
 		broken=${broken:-$k}
 		continue
 	fi

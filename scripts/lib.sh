@@ -215,6 +215,15 @@ try_step() {
 	return "$rc"
 }
 
+# build_errors LOG: what a failed kernel build says went wrong: the
+# compiler's and rustc's errors, the linker's (an undefined reference with
+# the function it is in), and make's first "***" line.
+build_errors() {
+	grep -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:' "$1" | head -n 24
+	grep -E -B1 '(undefined reference to|multiple definition of) ' "$1" | head -n 8
+	grep -E '\*\*\* \[' "$1" | head -n 1
+}
+
 # wait_for PID SECONDS: true once PID has exited, false on timeout.
 wait_for() {
 	local i

@@ -168,8 +168,7 @@ checked_build() {
 	exec 9>&-
 	if [ "$rc" != 0 ]; then
 		problem "$name: the build failed (log: ${log#"$TOP"/})" \
-			"$({ grep -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:' "$log" | head -n 24
-			     grep -E '\*\*\* \[' "$log" | head -n 1; })"
+			"$(build_errors "$log")"
 		return 1
 	fi
 	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
