@@ -62,13 +62,31 @@ uncovered() {
 			echo "$f"
 	done
 }
+# Its UNKNOWN_COMMIT_ID looks a Fixes: id up in the tree's history, which
+# a tarball import does not have: each Fixes: tag must instead name, by its
+# first 12 characters and its subject, a commit of config/upstream-commits.
+bad_fixes() {
+	local id subj
+	sed -n 's/^Fixes: \([0-9a-f]*\) ("\(.*\)")$/\1 \2/p' "$1" |
+		while read -r id subj; do
+			if [ ${#id} != 12 ]; then
+				echo "Fixes: $id: give the first 12 characters of the id"
+			elif ! awk -v id="$id" -v s="$subj" '!/^#/ && index($1, id) == 1 &&
+					substr($0, length($1) + 2) == s { f = 1 } END { exit !f }' \
+					"$TOP/config/upstream-commits"; then
+				echo "Fixes: $id (\"$subj\"): not in config/upstream-commits with that subject (add the commit there, with where its id was read)"
+			fi
+		done
+}
 say "checkpatch.pl --strict"
 for p in "${patches[@]}"; do
 	out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict \
-		--no-summary-file --ignore FILE_PATH_CHANGES "$p" 2>&1)
+		--no-summary-file --ignore FILE_PATH_CHANGES,UNKNOWN_COMMIT_ID "$p" 2>&1)
 	rc=$?
 	bad=$(uncovered "$p")
 	[ -z "$bad" ] || fail "$p" "adds files that no MAINTAINERS entry covers (checkpatch.pl: does MAINTAINERS need updating?)" "$bad"
+	fixes=$(bad_fixes "$p")
+	[ -z "$fixes" ] || { fail "$p" "a Fixes: tag names an unknown commit" "$fixes"; bad=1; }
 	total=$(grep -E '^total: ' <<<"$out" | tail -n 1)
 	if [ "$rc" != 0 ]; then
 		fail "$p" "checkpatch.pl --strict: ${total:-exit $rc}" \
