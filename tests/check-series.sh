@@ -94,6 +94,19 @@ check "check: a new file that no MAINTAINERS entry covers fails, naming patch an
 check "check: ... a new file that an entry covers passes (rust/answer.rs)" 1 \
 	"ok $d/0002-rust-add-the-answer.patch" "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
 
+# A Fixes: tag: checked against config/upstream-commits, not the history
+# (checkpatch.pl's UNKNOWN_COMMIT_ID), which a tarball import lacks.
+d=$(broken fixes)
+sed -i 's/^Signed-off-by: /Fixes: c8134b5f13ae ("pidfd: add CLONE_PIDFD_AUTOKILL")\n&/' "$d/$P1"
+check "check: a Fixes: tag of a commit in config/upstream-commits passes" 0 \
+	"ok $d/$P1" "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+sed -i 's/^Fixes: c8134b5f13ae ("pidfd: add CLONE_PIDFD_AUTOKILL")/Fixes: c8134b5f13ae ("pidfd: add CLONE_AUTOKILL")/' "$d/$P1"
+check "check: a Fixes: tag with the wrong subject fails, naming the patch" 1 \
+	"FAIL $d/$P1: a Fixes: tag names an unknown commit" "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+sed -i 's/^Fixes: c8134b5f13ae (/Fixes: 0123456789ab (/' "$d/$P1"
+check "check: a Fixes: tag of an unknown commit fails, saying where to add it" 1 \
+	'Fixes: 0123456789ab .*not in config/upstream-commits' "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
 d=$(broken numbering)
 sed -i 's/^Subject: \[PATCH 2\/2\]/Subject: [PATCH v2 2\/2]/' "$d/$P2"
 check "check: a subject with the wrong version or number fails" 1 \
