@@ -37,11 +37,7 @@ fi
 # The pidfd Makefile leaves its Rust tests out when cross-compiling.
 why=$(grep -ho 'pidfd: cross-compiling, skipping the Rust tests' "$LOGS"/kselftest-build-obj-arm64.log | head -n 1)
 [ -z "$why" ] || skipped "the pidfd Rust kselftests (pidfd_autoreap_rs, pidfd_autokill_rs): not built, the pidfd Makefile says \"$why\" (no Rust std for aarch64 here)"
-if boot_passed_before "$0" "$KNOWN_FAILURES"; then
-	echo "  this kernel passed the boot with these kselftests before: not booted again (FORCE=1 boots)"
-	finish "builds; boots: $(cat "$MATRIX/$boot_key") (unchanged, not booted again)"
-	exit
-fi
+finish_if_booted_before builds "$0" "$KNOWN_FAILURES"
 "$TOP/scripts/initramfs.sh" >/dev/null || die "initramfs.sh failed"
 echo "  booting the arm64 kernel (qemu-system-aarch64, TCG): pidfd and clone3 kselftests, KUnit (log: ${LOGS#"$TOP"/}/check-arm64-output.log)"
 if ! out=$(NAME=check-arm64 nice -n "${NICE:-10}" "$TOP/scripts/run-tests.sh" 2>&1); then

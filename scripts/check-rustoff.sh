@@ -59,11 +59,7 @@ if ! "$TOP/scripts/build-selftests.sh" >"$LOGS/check-rustoff-selftests.log" 2>&1
 	finish "$what; kselftests not built"
 	exit
 fi
-if boot_passed_before "$0" "$KNOWN_FAILURES" "$TOP/config/expect-rustoff" "$TOP/scripts/expect-ksft.py"; then
-	echo "  this kernel passed the boot with these kselftests before: not booted again (FORCE=1 boots)"
-	finish "$what; boots: $(cat "$MATRIX/$boot_key") (unchanged, not booted again)"
-	exit
-fi
+finish_if_booted_before "$what" "$0" "$KNOWN_FAILURES" "$TOP/config/expect-rustoff" "$TOP/scripts/expect-ksft.py"
 "$TOP/scripts/initramfs.sh" >/dev/null || die "initramfs.sh failed"
 echo "  booting the CONFIG_RUST=n kernel: pidfd and clone3 kselftests (log: ${LOGS#"$TOP"/}/check-rustoff-output.log)"
 if out=$(NAME=check-rustoff nice -n "${NICE:-10}" "$TOP/scripts/run-tests.sh" 2>&1); then

@@ -197,3 +197,14 @@ boot_passed_before() {
 # boot_passed SUMMARY: record that the boot of boot_passed_before passed,
 # with the summary that finish reports for it.
 boot_passed() { echo "$1" >"$MATRIX/$boot_key"; }
+
+# finish_if_booted_before WHAT FILE...: when boot_passed_before FILE...
+# holds, finish the cell with WHAT and the recorded summary, and exit.
+finish_if_booted_before() {
+	local what=$1
+	shift
+	boot_passed_before "$@" || return 0
+	echo "  this kernel passed the boot with these kselftests before: not booted again (FORCE=1 boots)"
+	finish "$what; boots: $(cat "$MATRIX/$boot_key") (unchanged, not booted again)"
+	exit
+}
