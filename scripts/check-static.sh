@@ -31,10 +31,12 @@ cc=$(ccache_cc "")
 export CONFIG_FRAGMENTS=
 
 series || { problem "the series does not apply (make check names the patch)"; finish "not checked"; exit; }
-# The series' configuration may have no Rust (SERIES=mainline): then no
-# clippy and no rustdoc.
+# The series' configuration may turn Rust off (SERIES=mainline's
+# fragments): then no clippy and no rustdoc.
 rust=1
-[[ " $SERIES_FRAGMENTS " != *" rustoff.config "* ]] || rust=0
+for f in $SERIES_FRAGMENTS; do
+	! grep -Eq '^(# CONFIG_RUST is not set|CONFIG_RUST=n)$' "$TOP/config/$f" || rust=0
+done
 checks="W1 sparse kernel-doc"
 [ "$rust" = 0 ] || checks="$checks clippy rustdoc"
 [ "$rust" = 0 ] || [ -x "$CLIPPY_DRIVER" ] || die "$CLIPPY_DRIVER missing; run scripts/deps.sh (package rust-web-clippy)"
