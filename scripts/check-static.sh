@@ -132,7 +132,7 @@ echo "  the series' tree"
 worktree_at "$SRC" "${COMMITS[-1]}" || die "could not check out $SRC"
 run_checks series "$SRC" "$OBJS" ||
 	problem "a check did not run to the end on the series (logs: ${LOGS#"$TOP"/}/check-static-series-*.log)" \
-		"$(grep -h -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:' "$LOGS"/check-static-series-*.log | head -n 20)"
+		"$(for l in "$LOGS"/check-static-series-*.log; do build_errors "$l"; done | head -n 30)"
 
 for check in $checks; do
 	if new=$("$TOP/scripts/new-warnings.py" --base "$LOGS/check-static-base-$check.log" \
