@@ -176,20 +176,26 @@ say() {
 	echo "==> $*"
 }
 
-# run_step NAME LOG CMD...: run CMD with its output in LOG, print the
-# elapsed time every 30 s, and on failure point at the log's tail.
+# step_wait NAME PID START: wait for the step PID, started at START, and
+# print its elapsed time every 30 s; its exit status.
+step_wait() {
+	local name=$1 pid=$2 start=$3 rc=0
+	while ! wait_for "$pid" 30; do
+		echo "    ... $name: $(($(date +%s) - start)) s"
+	done
+	wait "$pid" || rc=$?
+	return "$rc"
+}
+
+# run_step NAME LOG CMD...: run CMD with its output in LOG, show its
+# progress, and on failure point at the log's tail and stop.
 run_step() {
-	local name=$1 log=$2 start pid rc
+	local name=$1 log=$2 start rc=0
 	shift 2
 	start=$(date +%s)
 	say "$name (log: ${log#"$TOP"/})"
 	"$@" >"$log" 2>&1 &
-	pid=$!
-	while ! wait_for "$pid" 30; do
-		echo "    ... $name: $(($(date +%s) - start)) s"
-	done
-	wait "$pid"
-	rc=$?
+	step_wait "$name" $! "$start" || rc=$?
 	if [ "$rc" -ne 0 ]; then
 		echo "--- last lines of $log ---" >&2
 		tail -n 25 "$log" >&2
@@ -198,19 +204,15 @@ run_step() {
 	echo "    $name: done in $(($(date +%s) - start)) s"
 }
 
-# try_step NAME LOG CMD...: run CMD with its output added to LOG, print the
-# elapsed time every 30 s, return its status.
+# try_step NAME LOG CMD...: run CMD with its output added to LOG, show
+# its progress, return its status.
 try_step() {
-	local name=$1 log=$2 start pid rc=0
+	local name=$1 log=$2 start rc=0
 	shift 2
 	start=$(date +%s)
 	echo "  $name (log: ${log#"$TOP"/})"
 	"$@" >>"$log" 2>&1 &
-	pid=$!
-	while ! wait_for "$pid" 30; do
-		echo "    ... $name: $(($(date +%s) - start)) s"
-	done
-	wait "$pid" || rc=$?
+	step_wait "$name" $! "$start" || rc=$?
 	echo "    $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)") in $(($(date +%s) - start)) s"
 	return "$rc"
 }

@@ -18,6 +18,18 @@ check "exports: a KUnit wrapper named after autokill is no export of a kill" 0 \
 check "exports: a missing header is an error" 1 'no /nonexistent.h: build' \
 	"$X" /nonexistent.h
 
+# A failed step, under set -e as the scripts run: the log's tail and what
+# failed, not a silent exit.
+step() { bash -c 'set -euo pipefail; . "$0/scripts/lib.sh"; '"$1" "$TOP"; }
+run_step_fails="run_step demo $tmp/step.log bash -c 'echo the compiler said no; exit 3'; echo not reached"
+check "run_step: a failed step says what failed" 1 \
+	'^error: demo failed \(exit 3\) after [0-9]+ s; full log: ' step "$run_step_fails"
+check "run_step: ... and shows its log's tail" 1 '^the compiler said no$' step "$run_step_fails"
+try_step_fails="try_step demo $tmp/step.log bash -c 'exit 3' || echo returned \$?"
+check "try_step: a failed step says FAILED" 0 '^    demo: FAILED \(exit 3\) in [0-9]+ s$' \
+	step "$try_step_fails"
+check "try_step: ... and returns its status" 0 '^returned 3$' step "$try_step_fails"
+
 R=$TOP/scripts/report.py
 check "report: passing kselftest log" 0 '^3 passed, 0 failed, 1 skipped$' \
 	"$R" --kselftest "$F/ksft-pass.log"
