@@ -219,11 +219,16 @@ try_step() {
 
 # build_errors LOG: what a failed kernel build says went wrong: the
 # compiler's and rustc's errors, the linker's (an undefined reference with
-# the function it is in), and make's first "***" line.
+# the function it is in), and make's first "***" line; make's lines once.
 build_errors() {
-	grep -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:' "$1" | head -n 24
-	grep -E -B1 '(undefined reference to|multiple definition of) ' "$1" | head -n 8
-	grep -E '\*\*\* \[' "$1" | head -n 1
+	local errs make1
+	errs=$({
+		grep -E -A3 '(^|: )(fatal )?error(\[E[0-9]+\])?:' "$1" | head -n 24
+		grep -E -B1 '(undefined reference to|multiple definition of) ' "$1" | head -n 8
+	} | awk '!/\*\*\* \[/ || !seen[$0]++') || true
+	make1=$(grep -E '\*\*\* \[' "$1" | head -n 1) || true
+	[ -z "$errs" ] || echo "$errs"
+	[ -z "$make1" ] || grep -qxF -- "$make1" <<<"$errs" || echo "$make1"
 }
 
 # wait_for PID SECONDS: true once PID has exited, false on timeout.

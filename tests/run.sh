@@ -30,6 +30,34 @@ check "try_step: a failed step says FAILED" 0 '^    demo: FAILED \(exit 3\) in [
 	step "$try_step_fails"
 check "try_step: ... and returns its status" 0 '^returned 3$' step "$try_step_fails"
 
+# What make check shows of a failed build: rustc's errors, each of them,
+# the linker's with the function it is in, and make's "***" line once.
+cat >"$tmp/rustc.log" <<'EOF'
+error[E0308]: mismatched types
+   --> rust/kernel/pidfs.rs:204:31
+    |
+204 |         let root: *const i8 = c"/".as_ptr();
+error[E0308]: mismatched types
+   --> rust/kernel/pidfs.rs:208:55
+error: aborting due to 2 previous errors
+make[4]: *** [rust/Makefile:693: rust/kernel.o] Error 1
+make[4]: *** [rust/Makefile:693: rust/kernel.o] Error 1
+make[1]: *** [Makefile:1290: prepare] Error 2
+EOF
+cat >"$tmp/ld.log" <<'EOF'
+  LD      vmlinux.o
+ld: vmlinux.o: in function `pidfd_autokill_release':
+pidfs.c:(.text+0x1c2): undefined reference to `pidfs_autokill'
+make[4]: *** [scripts/Makefile.vmlinux:72: vmlinux.unstripped] Error 1
+EOF
+errors() { bash -c 'set -euo pipefail; . "$0/scripts/lib.sh"; build_errors "$1" | grep -c -- "$2"' "$TOP" "$@"; }
+check "build_errors: every rustc error is shown" 0 '^2$' errors "$tmp/rustc.log" 'error\[E0308\]'
+check "build_errors: ... and make's first *** line, once" 0 '^1$' \
+	errors "$tmp/rustc.log" 'kernel.o\] Error 1'
+check "build_errors: the linker's undefined reference, with its function" 0 '^1$' \
+	errors "$tmp/ld.log" "in function .pidfd_autokill_release"
+check "build_errors: ... and the symbol" 0 '^1$' errors "$tmp/ld.log" "undefined reference to .pidfs_autokill"
+
 R=$TOP/scripts/report.py
 check "report: passing kselftest log" 0 '^3 passed, 0 failed, 1 skipped$' \
 	"$R" --kselftest "$F/ksft-pass.log"
