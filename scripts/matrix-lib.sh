@@ -183,20 +183,24 @@ checked_build() {
 # nor are its expectations, unless FORCE=1: with nothing changed, make
 # check then takes minutes, not the half hour of the arm64 boot under TCG.
 # boot_passed_before FILE...: true when a boot of the kernel in $OBJ with
-# the kselftests in $KSFT passed before, with FILES (the expectations,
-# the cell's script) as they are now; sets boot_key for boot_passed.
+# the kselftests installed in $OBJ passed before, with FILES (the
+# expectations, the cell's script) as they are now; sets boot_key for
+# boot_passed.  The cells set OBJ after lib.sh, so not lib.sh's $KSFT.
 boot_passed_before() {
+	local ksft=$OBJ/kselftest-install
+	boot_key=
+	[ -d "$ksft" ] || return 1
 	boot_key=boot-$( {
 		sha256sum "$OBJ/$KIMAGE_PATH" "$TOP/guest/init" "$TOP/scripts/run-tests.sh" "$@" |
 			cut -d' ' -f1
-		(cd "$KSFT" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+		(cd "$ksft" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 	} | sha256sum | cut -c1-32)
 	[ "$FORCE" != 1 ] && [ -s "$MATRIX/$boot_key" ]
 }
 
 # boot_passed SUMMARY: record that the boot of boot_passed_before passed,
 # with the summary that finish reports for it.
-boot_passed() { echo "$1" >"$MATRIX/$boot_key"; }
+boot_passed() { [ -z "$boot_key" ] || echo "$1" >"$MATRIX/$boot_key"; }
 
 # finish_if_booted_before WHAT FILE...: when boot_passed_before FILE...
 # holds, finish the cell with WHAT and the recorded summary, and exit.
