@@ -134,14 +134,22 @@ run_checks series "$SRC" "$OBJS" ||
 	problem "a check did not run to the end on the series (logs: ${LOGS#"$TOP"/}/check-static-series-*.log)" \
 		"$(for l in "$LOGS"/check-static-series-*.log; do build_errors "$l"; done | head -n 30)"
 
+clean=() warned=()
 for check in $checks; do
 	if new=$("$TOP/scripts/new-warnings.py" --base "$LOGS/check-static-base-$check.log" \
 		--series "$LOGS/check-static-series-$check.log" --files "$files" \
 		--strip "$SRC" --strip "$BSRC" --strip "$OBJS" --strip "$OBJB"); then
 		echo "    $check: no new warning"
+		clean+=("${check/W1/W=1}")
 	else
 		problem "$check: new warnings in the files the series touches (log: ${LOGS#"$TOP"/}/check-static-series-$check.log)" "$new"
+		warned+=("${check/W1/W=1}")
 	fi
 done
-[ "$cell_problems" != 0 ] || stamp "$key"
-finish "no new warning: W=1, sparse, kernel-doc$([ "$rust" = 0 ] && echo " (no Rust: no clippy, rustdoc)" || echo ", clippy, rustdoc")"
+norust=$([ "$rust" = 1 ] || echo " (no Rust: no clippy, rustdoc)")
+if [ ${#warned[@]} = 0 ]; then
+	[ "$cell_problems" != 0 ] || stamp "$key"
+	finish "no new warning: $(IFS=,; sed 's/,/, /g' <<<"${clean[*]}")$norust"
+else
+	finish "new warnings: ${warned[*]}; none from: ${clean[*]:-nothing}$norust"
+fi
