@@ -146,10 +146,12 @@ for check in $checks; do
 		warned+=("${check/W1/W=1}")
 	fi
 done
+# join WORD...: the words, separated by ", ".
+join() { local out; printf -v out '%s, ' "$@"; echo "${out%, }"; }
 norust=$([ "$rust" = 1 ] || echo " (no Rust: no clippy, rustdoc)")
 if [ ${#warned[@]} = 0 ]; then
 	[ "$cell_problems" != 0 ] || stamp "$key"
-	finish "no new warning: $(IFS=,; sed 's/,/, /g' <<<"${clean[*]}")$norust"
+	finish "no new warning: $(join "${clean[@]}")$norust"
 else
-	finish "new warnings: ${warned[*]}; none from: ${clean[*]:-nothing}$norust"
+	finish "new warnings: $(join "${warned[@]}"); none from: $(join "${clean[@]:-nothing}")$norust"
 fi
