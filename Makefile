@@ -3,10 +3,15 @@
 #
 # Variables: TREE (a kernel tree to use instead of build/linux), KERNEL_SRC
 # (your own base tree or tarball), CMD (for make boot), BOOT_TIMEOUT,
-# ACCEL (tcg|kvm|auto), TARGETS (kselftest targets, default "pidfd clone3").
+# ACCEL (tcg|kvm|auto), TARGETS (kselftest targets, default "pidfd clone3"),
+# NODEPS=1 (no install; the tools: RUSTC RUSTDOC BINDGEN LIBCLANG_PATH QEMU).
 
 SHELL := /bin/bash
 S := scripts
+
+# Serial: the targets share build/ and its object directories (make -jN
+# is accepted; the kernel builds use every core anyway).
+.NOTPARALLEL:
 
 # DEBUG=1: the debug kernel (config/debug.config: KASAN, lockdep, PROVE_RCU,
 # DEBUG_OBJECTS ...) in an object directory of its own, booted with
@@ -24,7 +29,7 @@ export BOOT_TIMEOUT ?= 3600
 export KSFT_TIMEOUT ?= 1200
 endif
 
-.PHONY: help deps tree kernel selftests initramfs run boot shell export \
+.PHONY: help deps doctor tree kernel selftests initramfs run boot shell export \
 	test test-tools clean compare test-compare
 
 help:
@@ -72,11 +77,18 @@ help:
 	@echo 'SERIES=mainline the series for today'"'"'s mainline (mainline/ on 7.2.8,'
 	@echo '                tree build/mainline/linux) for tree, export, run,'
 	@echo '                boot, check, send'
-	@echo 'make deps       install missing Debian packages and bindgen'
+	@echo 'make deps       install what make test lacks (FOR=check: make check)'
+	@echo 'make doctor     what was found, what is missing for which target'
 	@echo 'make clean      remove build/ (the download cache is kept)'
 
+# Each goal installs what it lacks, and only that (scripts/deps.sh).
 deps:
-	@$(S)/deps.sh
+ifneq ($(NODEPS),1)
+	@$(S)/deps.sh $(or $(filter-out deps doctor,$(MAKECMDGOALS)),$(FOR),test)
+endif
+
+doctor:
+	@$(S)/deps.sh --report $(or $(FOR),check)
 
 # The kernel tree (build/linux) and the man-pages tree (build/man-pages).
 tree: deps
@@ -160,7 +172,9 @@ test-mainline:
 	@$(MAKE) --no-print-directory run SERIES=mainline
 	@$(MAKE) --no-print-directory check-series SERIES=mainline BISECT=0
 
-test: test-tools test-check test-send run test-compare test-mainline
+# Every part runs, failed or not; the last line adds them up.
+test: deps
+	@tests/all.sh test-tools test-check test-send run test-compare test-mainline
 
 .PHONY: test-debug
 test-debug:

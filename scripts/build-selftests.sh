@@ -20,6 +20,6 @@ rm -rf "$KSFT.new"
 run_step "kselftests ($targets)" "$LOGS/kselftest-build$sfx.log" \
 	make -C "$TREE/tools/testing/selftests" -j"$(nproc)" O="$OBJ" \
 	TARGETS="$targets" INSTALL_PATH="$KSFT.new" "${cross[@]}" \
-	LDFLAGS="$ldflags" RUSTC=/usr/bin/rustc install
+	LDFLAGS="$ldflags" RUSTC="$RUSTC" install
 rm -rf "$KSFT"
 mv "$KSFT.new" "$KSFT"

@@ -27,7 +27,7 @@ set -uo pipefail
 BISECT=${BISECT:-1}
 SRC=${BISECT_SRC:-$BUILD/bisect-src}
 OBJB=${BISECT_OBJ:-$BUILD/obj-bisect}
-RUSTFMT=${RUSTFMT:-/usr/bin/rustfmt}
+
 GIT=(git -c user.name="Series Checker" -c user.email="checker@localhost")
 
 tree_base
@@ -180,7 +180,7 @@ for p in "${patches[@]}"; do
 		key=$( { git -C "$SRC" ls-tree HEAD | grep -v $'\ttools$'
 			 git -C "$SRC" ls-tree HEAD tools/ | grep -v $'\ttools/testing$'
 			 cat "$TOP/config/lab.config"
-			 echo bisect "${cc[@]}"; gcc --version | head -n 1; /usr/bin/rustc --version; } |
+			 echo bisect "${cc[@]}"; gcc --version | head -n 1; "$RUSTC" --version; } |
 		       sha256sum | cut -c1-32)
 		if [ "${FORCE:-0}" != 1 ] && grep -qx "$key" "$BUILD/matrix/stamps" 2>/dev/null; then
 			echo "    built before without warnings (same tree, configuration and tools)"

@@ -26,7 +26,7 @@ SRC=$BUILD/matrix-src
 BSRC=$BUILD/matrix-base
 OBJS=$BUILD/obj-static
 OBJB=$BUILD/obj-static-base
-CLIPPY_DRIVER=${CLIPPY_DRIVER:-/usr/bin/clippy-driver}
+
 cc=$(ccache_cc "")
 export CONFIG_FRAGMENTS=
 

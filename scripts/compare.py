@@ -258,6 +258,9 @@ def main():
     if hidden > 0:
         print(f'... and {hidden} more differing fuzz case(s) in the report')
     print(verdict)
+    bad = len(unexpected) + len(problems)
+    total = len(rows) + len(ours.fuzz)
+    print(f'compare: {max(total - bad, 0)} passed, {bad} failed, 0 skipped')
     return 1 if unexpected or problems else 0
 
 

@@ -62,10 +62,20 @@ arm64) KIMAGE=Image KIMAGE_PATH=arch/arm64/boot/Image
        KCROSS=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
 *) echo "error: KARCH=$KARCH: want x86_64, arm64 or i386" >&2; exit 1 ;;
 esac
-# Kernel make with the Debian rustc (the rustup one has no rust-src).
-KMAKE=(make -C "$TREE" O="$OBJ" -j"$(($(nproc) + 1))" RUSTC=/usr/bin/rustc
-       RUSTDOC=/usr/bin/rustdoc BINDGEN="${BINDGEN:-$HOME/.cargo/bin/bindgen}"
-       LIBCLANG_PATH=/usr/lib/llvm-19/lib)
+# The tools, each overridable: Debian's rustc (the rustup one has no
+# rust-src), bindgen (cargo's, else Debian's; scripts/deps.sh checks the
+# version), libclang 19 for bindgen.
+RUSTC=${RUSTC:-/usr/bin/rustc}
+RUSTDOC=${RUSTDOC:-/usr/bin/rustdoc}
+RUSTFMT=${RUSTFMT:-/usr/bin/rustfmt}
+CLIPPY_DRIVER=${CLIPPY_DRIVER:-/usr/bin/clippy-driver}
+if [ -z "${BINDGEN:-}" ]; then
+	BINDGEN=/usr/bin/bindgen
+	[ ! -x "$HOME/.cargo/bin/bindgen" ] || BINDGEN=$HOME/.cargo/bin/bindgen
+fi
+LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
+KMAKE=(make -C "$TREE" O="$OBJ" -j"$(($(nproc) + 1))" RUSTC="$RUSTC"
+       RUSTDOC="$RUSTDOC" BINDGEN="$BINDGEN" LIBCLANG_PATH="$LIBCLANG_PATH")
 [ "$KARCH" = x86_64 ] || KMAKE+=(ARCH="$KARCH")
 [ -z "$KCROSS" ] || KMAKE+=(CROSS_COMPILE="$KCROSS")
 

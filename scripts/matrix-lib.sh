@@ -129,7 +129,7 @@ build_key() {
 		for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do cat "$TOP/config/$f"; done
 		printf '%s\n' "$KARCH" "$@"
 		"${KCROSS}gcc" --version | head -n 1
-		/usr/bin/rustc --version 2>/dev/null
+		"$RUSTC" --version 2>/dev/null
 	} | sha256sum | cut -c1-32
 }
 

@@ -18,6 +18,21 @@ check "exports: a KUnit wrapper named after autokill is no export of a kill" 0 \
 check "exports: a missing header is an error" 1 'no /nonexistent.h: build' \
 	"$X" /nonexistent.h
 
+# The installer's plan for qemu-system-x86, on apt's recorded answers:
+# Debian 12 with today's image (qemu-utils 10.0 from backports: apt would
+# remove it), the same without backports' way out, and Debian 13.
+mkdir -p "$tmp/fakebin"
+for t in apt-get apt-cache dpkg-query; do ln -s "$F/apt/fake" "$tmp/fakebin/$t"; done
+cp -r "$F/apt/bookworm" "$tmp/no-bpo" && rm "$tmp/no-bpo/sim-bpo"
+plan() { FAKE_APT=$1 PATH=$tmp/fakebin:$PATH PIDFD_CACHE=$tmp/cache "$TOP/scripts/deps.sh" --plan qemu-system-x86; }
+check "deps: a plan that removes qemu-utils is refused; backports has its version" 0 \
+	'^apt-get .*-t [a-z]+-backports install -y -q qemu-system-x86 $' plan "$F/apt/bookworm"
+plan_lines() { plan "$1" | wc -l; }
+check "deps: ... and nothing else is planned" 0 '^1$' plan_lines "$F/apt/bookworm"
+check "deps: no way out names the conflict and the remedy" 1 \
+	'qemu-system-x86 must be of the version of the installed qemu-utils \(1:10.0.2' plan "$tmp/no-bpo"
+check "deps: Debian 13 installs it plainly" 0 '^apt-get install -y -q qemu-system-x86 $' plan "$F/apt/trixie"
+
 # A failed step, under set -e as the scripts run: the log's tail and what
 # failed, not a silent exit.
 step() { bash -c 'set -euo pipefail; . "$0/scripts/lib.sh"; '"$1" "$TOP"; }
