@@ -55,15 +55,15 @@ qemu      | run   | qemu_ok "${QEMU:-qemu-system-x86_64}"       | qemu-system-x8
 busybox   | run   | static_busybox                              | busybox-static         | busybox-static
 ccache    | test  | have ccache                                 | ccache                 | ccache
 rustfmt   | test  | have "$RUSTFMT"                             | rustfmt-web            | rustfmt
-pyply     | test  | python3 -c 'import ply' 2>/dev/null         | python3-ply            | python3-ply
-pygit     | test  | python3 -c 'import git' 2>/dev/null         | python3-git            | python3-git
+pyply     | test  | /usr/bin/python3 -c 'import ply' 2>/dev/null      | python3-ply            | python3-ply
+pygit     | test  | /usr/bin/python3 -c 'import git' 2>/dev/null      | python3-git            | python3-git
 gpg       | test  | have gpg && have gpg-agent                  | gpg,gpg-agent          | gpg,gpg-agent
 mandoc    | test  | have mandoc                                 | mandoc                 | mandoc
 groff     | test  | have groff                                  | groff-base             | groff-base
 man       | test  | have man                                    | man-db                 | man-db
 col       | test  | have col                                    | bsdextrautils          | bsdextrautils
 sendemail | send  | [ -x "$(git --exec-path)/git-send-email" ]  | git-email              | git-email
-venv      | bench | python3 -c 'import ensurepip' 2>/dev/null   | python3-venv           | python3-venv
+venv      | bench | python3 -c 'import ensurepip' 2>/dev/null          | python3-venv           | python3-venv
 arm64-gcc | check | have aarch64-linux-gnu-gcc                  | gcc-aarch64-linux-gnu  | gcc-aarch64-linux-gnu
 arm64-libc| check | [ -f /usr/aarch64-linux-gnu/lib/libc.a ]    | libc6-dev-arm64-cross  | libc6-dev-arm64-cross
 qemu-arm  | check | qemu_ok qemu-system-aarch64                 | qemu-system-arm        | qemu-system-arm
