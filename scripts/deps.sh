@@ -136,19 +136,20 @@ plan() {
 		return 0
 	fi
 	sim0=$sim
-	# For each package, an installed sibling (same source package) of
-	# another version than the package's candidate: that package comes
+	# Each package that apt refuses alone, with an installed sibling
+	# (same source package) of another version than its candidate, comes
 	# from the release of the sibling.
 	for p in "$@"; do
+		if clean_sim "$p"; then
+			plain+=("$p")
+			continue
+		fi
 		src=$(apt-cache show --no-all-versions "$p" 2>/dev/null |
 		      sed -n 's/^Source: \([^ ]*\).*/\1/p' | head -n 1)
 		read -r sib ver < <(dpkg-query -W -f '${binary:Package} ${Version} ${source:Package} ${db:Status-Abbrev}\n' 2>/dev/null |
 			awk -v s="${src:-$p}" '$3 == s && $4 ~ /^ii/ { print $1, $2; exit }') || true
-		if [ -n "${ver:-}" ] && [ "$ver" != "$(candidate "$p")" ]; then
-			pinned+=("$p") sibling_of[$p]="$sib $ver"
-		else
-			plain+=("$p")
-		fi
+		[ -n "${ver:-}" ] && [ "$ver" != "$(candidate "$p")" ] || conflict "$sim" "$p"
+		pinned+=("$p") sibling_of[$p]="$sib $ver"
 		sib= ver=
 	done
 	[ ${#pinned[@]} -gt 0 ] || conflict "$sim0" "$@"
