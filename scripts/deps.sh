@@ -98,12 +98,16 @@ release=${VERSION_ID:-13}
 codename=${VERSION_CODENAME:-}
 
 # wanted TAG: true if one of the goals asked for needs what TAG marks.
+# make send and make bump run the series cell (check-series), which
+# needs what make test does.
 wanted() {
 	local g
 	[ "$1" = run ] && return 0
 	for g in "${goals[@]}"; do
 		case $1/$g in
-		test/test* | test/check* | check/check* | bench/bench) return 0 ;;
+		check/check-series) ;;
+		test/test* | test/check* | test/send | test/bump) return 0 ;;
+		check/check* | bench/bench) return 0 ;;
 		send/send | send/bump | send/test* | send/check*) return 0 ;;
 		esac
 	done
@@ -276,9 +280,15 @@ fi
 
 if [ ${#pkgs[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
+		# apt's simulation needs no root; the commands are for root.
+		if cmds=$(plan "${pkgs[@]}" 2>/dev/null); then
+			cmds=$(sed 's/^/    sudo /' <<<"$cmds")
+		else
+			cmds="    sudo $TOP/scripts/deps.sh ${goals[*]}"
+		fi
 		die "missing for make ${goals[*]}: ${missing[*]}. As root, run:
-    sudo $TOP/scripts/deps.sh ${goals[*]}
-or install the Debian packages ${pkgs[*]} yourself (NODEPS=1 skips this check)"
+$cmds
+then run make again (NODEPS=1 skips this check)"
 	fi
 	# The lists may be old or absent on a new machine.
 	if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ]; then
@@ -288,7 +298,7 @@ or install the Debian packages ${pkgs[*]} yourself (NODEPS=1 skips this check)"
 	while read -r line; do
 		eval "cmd=($line)"
 		name="apt-get install ${line##*-q }"
-		[[ $line != *-backports* ]] || name+="(from $codename-backports)"
+		[[ $line != *-backports* ]] || name+=" (from $codename-backports)"
 		run_step "$name" "$LOGS/apt-install.log" \
 			env DEBIAN_FRONTEND=noninteractive "${cmd[@]}"
 	done <<<"$cmds"
