@@ -174,7 +174,7 @@ test-mainline:
 
 # Every part runs, failed or not; the last line adds them up.
 test: deps
-	@tests/all.sh test-tools test-check test-send run test-compare test-mainline
+	+@tests/all.sh test-tools test-check test-send run test-compare test-mainline
 
 .PHONY: test-debug
 test-debug:

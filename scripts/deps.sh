@@ -42,7 +42,7 @@ libelf    | run   | header gelf.h                               | libelf-dev    
 libssl    | run   | header openssl/ssl.h                        | libssl-dev             | libssl-dev
 libcap    | run   | header sys/capability.h                     | libcap-dev             | libcap-dev
 cpio      | run   | have cpio                                   | cpio                   | cpio
-kmod      | run   | have depmod                                 | kmod                   | kmod
+kmod      | run   | have depmod || [ -x /usr/sbin/depmod ]      | kmod                   | kmod
 xz        | run   | have xz                                     | xz-utils               | xz-utils
 rsync     | run   | have rsync                                  | rsync                  | rsync
 python3   | run   | have python3                                | python3                | python3
