@@ -29,7 +29,7 @@ BINDGEN_MIN=0.65.1		# the kernel's minimum (scripts/min-tool-version.sh)
 BINDGEN_CARGO=0.73.2		# what cargo installs where Debian's is older
 RUSTC_MIN=1.78.0
 
-# The needs: name | the goals that need it (run: all; test: make test
+# The needs (no "|" in a check): name | the goals that need it (run: all; test: make test
 # and make check; check: make check; send: make send and make test;
 # bench: make bench) | the check | its Debian 12 | Debian 13 packages
 # ("cargo": bindgen-cli from crates.io), comma-separated.
@@ -42,7 +42,7 @@ libelf    | run   | header gelf.h                               | libelf-dev    
 libssl    | run   | header openssl/ssl.h                        | libssl-dev             | libssl-dev
 libcap    | run   | header sys/capability.h                     | libcap-dev             | libcap-dev
 cpio      | run   | have cpio                                   | cpio                   | cpio
-kmod      | run   | have depmod || [ -x /usr/sbin/depmod ]      | kmod                   | kmod
+kmod      | run   | have_sbin depmod                            | kmod                   | kmod
 xz        | run   | have xz                                     | xz-utils               | xz-utils
 rsync     | run   | have rsync                                  | rsync                  | rsync
 python3   | run   | have python3                                | python3                | python3
@@ -72,6 +72,7 @@ clippy    | check | [ -x "$CLIPPY_DRIVER" ]                     | rust-web-clipp
 EOF
 
 have() { command -v "$1" >/dev/null; }
+have_sbin() { have "$1" || [ -x "/usr/sbin/$1" ]; }	# not in a user's PATH
 header() { [ -f "/usr/include/$1" ] || [ -f "/usr/include/$(gcc -dumpmachine 2>/dev/null)/$1" ]; }
 # The Rust toolchain that the kernel builds with: rustc and rustdoc of at
 # least RUSTC_MIN, with the library sources (rust-src) in their sysroot.
