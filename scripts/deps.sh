@@ -24,6 +24,8 @@
 # CLIPPY_DRIVER (the tools' paths, see lib.sh), NODEPS=1 (make skips this).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+# No make below: rustc would warn of make -jN's jobserver, closed here.
+unset MAKEFLAGS MFLAGS
 
 BINDGEN_MIN=0.65.1		# the kernel's minimum (scripts/min-tool-version.sh)
 BINDGEN_CARGO=0.73.2		# what cargo installs where Debian's is older
