@@ -61,9 +61,12 @@ def get_maintainer(tree, patches, opts):
 
 
 def named_in(path):
-    """Addresses that the patch file itself names (From:, trailers)."""
+    """Addresses that the patch file itself names (From:, trailers, and
+    a bare address in a Cc: trailer such as "Cc: stable@vger.kernel.org # 7.1+")."""
     text = open(path, encoding="utf-8", errors="replace").read()
-    return {a.lower() for a in re.findall(r"<([^<>@\s]+@[^<>\s]+)>", text)}
+    found = re.findall(r"<([^<>@\s]+@[^<>\s]+)>", text)
+    found += re.findall(r"(?m)^Cc: ([^<>@\s]+@[^<>\s]+)", text)
+    return {a.lower() for a in found}
 
 
 def main():
