@@ -135,6 +135,9 @@ found() {
 # (today's qemu-utils from backports for Debian 12's qemu-system-x86):
 # a plan that would is refused.
 APT_PRIVATE=$CACHE/apt-install
+APT_PRIVATE_OPTS=(-o Dir::Etc::sourceparts="$APT_PRIVATE/sources"
+		  -o Dir::State::Lists="$APT_PRIVATE/lists"
+		  -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=)
 declare -A sibling_of
 plan() {
 	local p src sib ver plain=() pinned=() opts
@@ -162,8 +165,7 @@ plan() {
 	[ ${#pinned[@]} -gt 0 ] || conflict "$sim0" "$@"
 	[ ${#plain[@]} -eq 0 ] || clean_sim "${plain[@]}" || conflict "$sim" "${plain[@]}"
 	private_apt
-	opts=(-o Dir::Etc::sourceparts="$APT_PRIVATE/sources" -o Dir::State::Lists="$APT_PRIVATE/lists"
-	      -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -t "$codename-backports")
+	opts=("${APT_PRIVATE_OPTS[@]}" -t "$codename-backports")
 	clean_sim "${opts[@]}" "${pinned[@]}" || conflict "$sim0" "${pinned[@]}"
 	for p in "${pinned[@]}"; do	# of the sibling's version, or no way out
 		grep -q "^Inst $p .*(${sibling_of[$p]#* } " <<<"$sim" || conflict "$sim0" "$p"
@@ -205,9 +207,7 @@ private_apt() {
 	EOF
 	if [ -z "$(find "$APT_PRIVATE/lists" -maxdepth 1 -name '*backports*Packages*' -mmin -1440)" ]; then
 		echo "reading $codename-backports into a private apt state ($APT_PRIVATE)" >&2
-		apt-get -q -o Dir::Etc::sourceparts="$APT_PRIVATE/sources" \
-			-o Dir::State::Lists="$APT_PRIVATE/lists" -o Dir::Cache::pkgcache= \
-			-o Dir::Cache::srcpkgcache= update >"$LOGS/apt-private-update.log" 2>&1 ||
+		apt-get -q "${APT_PRIVATE_OPTS[@]}" update >"$LOGS/apt-private-update.log" 2>&1 ||
 			die "apt-get update of $codename-backports failed (log: $LOGS/apt-private-update.log)"
 	fi
 }
