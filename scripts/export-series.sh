@@ -2,8 +2,10 @@
 # Export the tree's commits (base..HEAD) back to patches/ as git
 # format-patch files with a cover letter, with stable output: no commit
 # ids (--zero-commit), a fixed index abbreviation (core.abbrev=12: git
-# otherwise picks one by repository size), base-commit: recorded (--base), no git version
-# signature, and the cover letter's date kept when nothing else changed.
+# otherwise picks one by repository size), base-commit: recorded (--base;
+# the base's upstream commit where config/upstream-bases lists it, since
+# no upstream tree has the import commit), no git version signature, and
+# the cover letter's date kept when nothing else changed.
 #
 # The cover letter's subject and text are the branch description of the
 # tree (git -C build/linux branch --edit-description); when the tree was
@@ -40,6 +42,11 @@ if [ "$n" -gt 0 ]; then
 	done
 	if [ "$version" = 1 ]; then
 		sed -i '0,/^Subject: \[PATCH v1 /s//Subject: [PATCH /' "$new"/*.patch
+	fi
+	up=$(upstream_base)
+	if [ -n "$up" ]; then
+		sed -i "s/^base-commit: $(git -C "$TREE" rev-parse base)\$/base-commit: $up/" \
+			"$new/0000-cover-letter.patch"
 	fi
 fi
 

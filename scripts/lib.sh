@@ -112,6 +112,19 @@ tree_base() {
 		die "$TREE has no tag \"base\" (the pristine base); run make tree$SERIES_ARG"
 }
 
+# upstream_base: the upstream commit of the tree's base, which the cover
+# letter's base-commit: names: the id that config/upstream-bases (or
+# UPSTREAM_BASES) lists for the subject of the base commit ("Linux
+# 7.2.8"); nothing when the base is not listed (base-commit: then names
+# the import commit).
+upstream_base() {
+	local list=${UPSTREAM_BASES:-$TOP/config/upstream-bases} name
+	[ -f "$list" ] || return 0
+	name=$(git -C "$TREE" log -1 --format=%s base) || return 0
+	awk -v s="$name" '!/^#/ && NF > 1 && substr($0, length($1) + 2) == s {
+		print $1; exit }' "$list"
+}
+
 # series_files: the series in $PATCHES.  Sets cover (the cover letter's
 # path, which may be missing), patches (the patches in order) and n (how
 # many); dies when there are none.
@@ -134,7 +147,8 @@ fail() {
 
 # check_cover_letter: the checks of make check on the cover letter of the
 # series (series_files and tree_base first): a title, a body, no EDITME,
-# base-commit: the tree's base, "[PATCH vN 0/n]".  Sets subj, version and
+# base-commit: the base's upstream commit (upstream_base) or else the
+# tree's base, "[PATCH vN 0/n]".  Sets subj, version and
 # prefix ("PATCH" or "PATCH vN", for the patches' subjects).
 check_cover_letter() {
 	if [ ! -f "$cover" ]; then
@@ -158,8 +172,12 @@ check_cover_letter() {
 				"$(grep -n EDITME "$cover")"$'\n'"describe them: git -C ${TREE#"$TOP"/} branch --edit-description, then make export$SERIES_ARG"
 		fi
 		bc=$(sed -n 's/^base-commit: //p' "$cover")
+		up=$(upstream_base)
 		if [ -z "$bc" ]; then
 			fail "$cover" "no base-commit: line; make export$SERIES_ARG writes it (format-patch --base=base)"
+		elif [ -n "$up" ]; then
+			[ "$bc" = "$up" ] ||
+				fail "$cover" "base-commit: $bc is not the upstream commit of the base ($up, config/upstream-bases); make export$SERIES_ARG writes it"
 		elif [ "$bc" != "$base" ]; then
 			fail "$cover" "base-commit: $bc is not the base tag of the tree ($base)"
 		fi

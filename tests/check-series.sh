@@ -82,6 +82,11 @@ for what in "has no title" "has no body" "no base-commit: line"; do
 		echo "$out"
 done
 
+printf '%s Linux 0.0.1\n' 0123456789abcdef0123456789abcdef01234567 >"$tmp/bases"
+check "check: base-commit: must be the upstream commit that config/upstream-bases lists" 1 \
+	'base-commit: [0-9a-f]{40} is not the upstream commit of the base \(0123456789abcdef0123456789abcdef01234567' \
+	"${CHECK[@]}" UPSTREAM_BASES="$tmp/bases" BISECT=0 "$CS"
+
 d=$(broken uncovered)
 printf '%s\n' '// SPDX-License-Identifier: GPL-2.0' '' 'int extra;' >"$tmp/b/linux/lib/extra.c"
 "${TOY_GIT[@]}" add lib/extra.c

@@ -168,6 +168,15 @@ printf 'int x = 2;\n' >"$tmp/b2/linux/kernel/a.c"
 printf 'oops\n' >>"$tmp/patches/0001-kernel-set-x.patch"
 check "tree: refuses to drop work that was not exported" 1 'export the tree first' \
 	"${env2[@]}" "$TOP/scripts/tree.sh"
+# A base that config/upstream-bases lists: base-commit: names its
+# upstream commit, which no import has, rather than the import commit.
+printf '%s Linux 0.0.1\n' 0123456789abcdef0123456789abcdef01234567 >"$tmp/bases"
+mkdir -p "$tmp/patches.up"
+check "export: base-commit: is the upstream commit of a listed base" 0 \
+	'^base-commit: 0123456789abcdef0123456789abcdef01234567$' \
+	env BUILD="$tmp/b1" PIDFD_CACHE="$tmp/cache" PATCHES="$tmp/patches.up" \
+	UPSTREAM_BASES="$tmp/bases" bash -c \
+	"'$TOP/scripts/export-series.sh' >/dev/null && cat '$tmp/patches.up/0000-cover-letter.patch'"
 
 # SERIES= picks the series; the mainline one lives under build/mainline/.
 where() { env -u BUILD -u TREE -u OBJ -u PATCHES "$@" bash -c '. "$0/scripts/lib.sh"; echo "$TREE $OBJ $PATCHES $LOGS $SERIES_FRAGMENTS"' "$TOP"; }
