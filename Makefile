@@ -70,7 +70,9 @@ help:
 	@echo 'make compare    mainline 7.1 as the oracle: build it, boot it and our'
 	@echo '                kernel with the same tests and seeds, compare case'
 	@echo '                by case, fuzz cases line by line (FUZZ_ITERATIONS=,'
-	@echo '                FUZZ_SEED=; build/compare/report.md)'
+	@echo '                FUZZ_SEED=; build/compare/report.md); our kernel'
+	@echo '                with Rust and with CONFIG_RUST=n (CONFIGS=rust or'
+	@echo '                CONFIGS=rustoff: one of them)'
 	@echo 'make bench      benchmarks: spawn/reap, kill latency, pidfd close()'
 	@echo '                on the patched and the base kernel; table, plot'
 	@echo '                (BENCH_SCALE=, BENCH_ROUNDS=; build/bench/)'
@@ -159,12 +161,15 @@ test-send: tree
 	@SERIES=mainline $(S)/tree.sh
 	@tests/send-capture.sh
 
-# The comparison with mainline, smaller in make test: 6000 fuzz cases.
+# The comparison with mainline, smaller in make test: 6000 fuzz cases,
+# the Rust kernel only (CONFIG_RUST=n's build and boot, about 7 min cold,
+# do not fit CI's 45 minutes; CONFIGS="rust rustoff" adds them).
 compare: kernel initramfs
 	@$(S)/compare.sh
 
 test-compare: kernel initramfs
-	@FUZZ_ITERATIONS=$(or $(FUZZ_ITERATIONS),1000) $(S)/compare.sh
+	@FUZZ_ITERATIONS=$(or $(FUZZ_ITERATIONS),1000) CONFIGS='$(or $(CONFIGS),rust)' \
+		$(S)/compare.sh
 
 # The mainline series built, booted and tested as make run does.
 .PHONY: test-mainline

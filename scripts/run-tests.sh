@@ -3,8 +3,8 @@
 # default; each may take KSFT_TIMEOUT seconds, 300 by default: TCG is slow)
 # in the guest, and report them with the KUnit results that the
 # kernel printed while booting.  Exits non-zero on any failure, crash,
-# splat, timeout or missing result.  PIDFD_STRESS_SCALE, PIDFD_STRESS_SEED,
-# FUZZ_SEED and FUZZ_ITERATIONS are passed on to the tests in the guest.
+# splat, timeout or missing result.  PIDFD_STRESS_SCALE and
+# PIDFD_STRESS_SEED are passed on to the tests in the guest.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -13,9 +13,9 @@ collections=
 for t in ${TARGETS:-pidfd clone3}; do
 	collections="$collections -c $t"
 done
-# The knobs of the stress tests and of the fuzzer reach the guest.
+# The knobs of the stress tests reach the guest.
 knobs=
-for v in PIDFD_STRESS_SCALE PIDFD_STRESS_SEED FUZZ_SEED FUZZ_ITERATIONS; do
+for v in PIDFD_STRESS_SCALE PIDFD_STRESS_SEED; do
 	[ -z "${!v:-}" ] || knobs="$knobs $v=$(printf %q "${!v}")"
 done
 rm -f "$LOGS/$name-output.log" "$LOGS/$name-console.log"
