@@ -120,6 +120,29 @@ check "report: debug kernel: a summary by kind" 1 \
 check "report: debug kernel: its boot banners are no splat" 0 \
 	'^0 passed, 0 failed, 0 skipped$' "$R" --console "$F/console-debug-clean.log"
 
+# The debug kernel's kmemleak, after the kselftests (guest/kmemleak.sh,
+# on a recorded report instead of debugfs): a leak fails, named.
+KML=$TOP/guest/kmemleak.sh
+kml() { # FIXTURE: the script's report, appended to a passing run's output
+	cp "$1" "$tmp/kmemleak"
+	grep -v '^LAB-EXIT' "$F/ksft-pass.log" >"$tmp/kml-out.log"
+	KMEMLEAK=$tmp/kmemleak KMEMLEAK_AGE=0 sh "$KML" report >>"$tmp/kml-out.log"
+	echo "exit $?"
+	cat "$tmp/kml-out.log"
+}
+check "kmemleak: suspects fail, the first named" 0 \
+	'^not ok 1 kmemleak # 2 suspected leak\(s\); the first: size 64, comm "pidfd_autokill_", from pidfs_alloc_file\+0x8a/0x1f0$' \
+	kml "$F/kmemleak-leaks.txt"
+check "kmemleak: ... with their report in the log" 0 '^#     pidfd_prepare\+0x5c/0xb0$' kml "$F/kmemleak-leaks.txt"
+check "kmemleak: ... and the script says so" 0 '^exit 1$' kml "$F/kmemleak-leaks.txt"
+kml_report() { kml "$1" >/dev/null; "$R" --kselftest "$tmp/kml-out.log"; }
+check "report: a kmemleak suspect is a failure" 1 \
+	'^FAIL: kmemleak \(2 suspected leak\(s\); the first: size 64' kml_report "$F/kmemleak-leaks.txt"
+check "report: ... counted once" 1 '^3 passed, 1 failed, 1 skipped$' kml_report "$F/kmemleak-leaks.txt"
+check "report: no suspect passes" 0 '^4 passed, 0 failed, 1 skipped$' kml_report /dev/null
+kml_noscan() { KMEMLEAK=$tmp/no/such/dir/kmemleak KMEMLEAK_AGE=0 sh "$KML" report; }
+check "kmemleak: a scan that fails is a failure" 1 '^not ok 1 kmemleak # cannot scan: ' kml_noscan
+
 # The tree/export round trip on a toy "kernel": patches out, patches in,
 # byte for byte, and a second export changes nothing.
 toy=$tmp/toy
