@@ -1,9 +1,11 @@
 #!/bin/sh
 # In the guest, for make compare: run the installed kselftests (pidfd and
-# clone3) with run_kselftest.sh as make run does, the KTAP into OUT/ksft.log
-# (on the host's share: the fuzzer's case lines are too many for the
-# serial console).  The knobs of the stress test and the fuzzer come in
-# the environment, as in make run.
+# clone3) with run_kselftest.sh as make run does, the KTAP into
+# OUT/ksft.log; then the fuzzer (compare/clone3_flags_fuzz.c, which
+# compare-boot.sh adds to the initramfs), its record of every case into
+# OUT/fuzz.log (on the host's share: too many lines for the serial
+# console).  The knobs of the stress test and the fuzzer come in the
+# environment.
 #
 #   compare-run.sh OUT TIMEOUT [collection:program ...]
 #
@@ -15,7 +17,13 @@
 # written as run_kselftest.sh writes them.
 out=$1 timeout=$2
 shift 2
-cd /kselftest || { echo "no /kselftest in the guest" >&2; exit 1; }
+fuzz() {
+	: >/tmp/fuzz.log # its workers write a line at a time, appending
+	timeout -k 5 "$timeout" clone3_flags_fuzz >>/tmp/fuzz.log 2>&1
+	echo "compare-run: the fuzzer: exit $?, $(grep -c '^fuzz-case ' /tmp/fuzz.log) cases"
+	cp /tmp/fuzz.log "$out/fuzz.log"
+}
+cd /kselftest || { echo "no /kselftest in the guest" >&2; fuzz; exit 1; }
 
 args=
 for t in $(./run_kselftest.sh -l); do
@@ -47,3 +55,4 @@ for t in "$@"; do
 	} | tee -a "$out/ksft.log" | grep -E '^(not )?ok '
 done
 echo "compare-run: $(grep -c '^ok ' "$out/ksft.log") programs passed, $(grep -c '^not ok ' "$out/ksft.log") failed"
+fuzz

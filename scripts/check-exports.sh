@@ -22,7 +22,7 @@ bad=$(grep -E '\(pidfs_autokill\)|[0-9]kill' "$hdr" || true)
 if [ -n "$bad" ]; then
 	echo "error: $hdr exports to modules what is for the kernel alone:" >&2
 	sed 's/^/    /' <<<"$bad" >&2
-	echo "  (a pub item of the kernel crate is exported; #[export] functions need rust/Makefile's rust_exports_builtin_only)" >&2
+	echo "  (a pub item of the kernel crate is exported; rust/Makefile exports only the mangled symbols of the kernel crate, not #[export] ones)" >&2
 	exit 1
 fi
 echo "exports: $(grep -c EXPORT_SYMBOL "$hdr") symbols of the kernel crate exported, none of them the autokill hook or a kill"

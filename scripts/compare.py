@@ -2,14 +2,18 @@
 """Compare a run of the kselftests on mainline with one on our kernel.
 
   compare.py --mainline DIR --ours DIR --expected FILE [--report FILE]
+             [--no-kunit] [--ours-name NAME]
 
-Each DIR holds ksft.log (the KTAP of run_kselftest.sh, with the fuzzer's
-"fuzz-case" lines in it) and console.log (the kernel console, for KUnit).
-Compares test case by test case (ok / not ok / skip), KUnit suite by
-suite, and the fuzzer's cases line by line.  A difference that no entry of
-the expected list matches is a failure; an entry that matched nothing is
-reported.  Prints the table and writes it (markdown) to --report.  Exits 1
-on any unexpected difference or missing result.
+Each DIR holds ksft.log (the KTAP of run_kselftest.sh), fuzz.log (the
+record of compare/clone3_flags_fuzz.c: "fuzz-case", "fuzz-kind" lines)
+and console.log (the kernel console, for KUnit).  Compares test case by
+test case (ok / not ok / skip), KUnit suite by suite (not with
+--no-kunit: a kernel without KUnit), and the fuzzer's cases line by line:
+the fuzzer has no oracle, mainline's outcome is the one expected.  A
+kernel splat in either console, or a difference that no entry of the
+expected list matches, is a failure; an entry that matched nothing is
+reported.  Prints the table and writes it (markdown) to --report.  Exits
+1 on any unexpected difference, splat or missing result.
 """
 
 import argparse
@@ -19,10 +23,12 @@ import re
 import sys
 
 import ktap
+import report
 
-FUZZ_CASE = re.compile(r'fuzz-case (\S+) (.*?) => (.*?)\s*$')
-FUZZ_SEED = re.compile(r'fuzz-seed (0x[0-9a-fA-F]+|\d+)')
-FUZZ_TOTAL = re.compile(r'fuzz-total (\d+)')
+FUZZ_CASE = re.compile(r'^fuzz-case (\S+) (.*?) => (.*?)\s*$')
+FUZZ_KIND = re.compile(r'^fuzz-kind (\S+) => (ok|skip|not ok)\b:?\s*(.*?)\s*$')
+FUZZ_SEED = re.compile(r'^fuzz-seed (0x[0-9a-fA-F]+|\d+)')
+FUZZ_END = re.compile(r'^fuzz-end (\d+)')
 KUNIT = re.compile(r'^\[[ \d.]+\] (not ok|ok) \d+ (\S+)\s*(?:#\s*(.*))?$')
 VERSION = re.compile(r'Linux version (\S+)')
 
@@ -34,12 +40,13 @@ class Run:
         self.dir = d
         self.cases = collections.OrderedDict()   # key -> (status, name)
         self.fuzz = collections.OrderedDict()    # key -> (inputs, outcome)
+        self.kinds = collections.OrderedDict()   # fuzz:kind -> (status, text)
         self.seeds = set()
-        self.fuzz_total = 0
-        self.mismatches = 0    # the fuzzer's own oracle
+        self.fuzz_end = None
         self.version = '?'
         self.problems = []
         self.read_ksft(f'{d}/ksft.log')
+        self.read_fuzz(f'{d}/fuzz.log')
         self.read_console(f'{d}/console.log')
 
     def read_ksft(self, path):
@@ -50,30 +57,42 @@ class Run:
             return
         reader = ktap.Reader()
         for raw in f:
-            line = raw.rstrip('\r\n')
-            m = FUZZ_CASE.search(line)
-            if m:
-                key, inputs, outcome = m.groups()
-                if key in self.fuzz:
-                    self.problems.append(f'fuzz case {key} printed twice')
-                self.fuzz[key] = (inputs, outcome)
-                continue
-            m = FUZZ_SEED.search(line)
-            if m and 'fuzz-seed' in line:
-                self.seeds.add(int(m.group(1), 0))
-                continue
-            m = FUZZ_TOTAL.search(line)
-            if m:
-                self.fuzz_total += int(m.group(1))
-                continue
-            if 'MISMATCH' in line:
-                self.mismatches += 1
-            prog = reader.feed(line)
+            prog = reader.feed(raw.rstrip('\r\n'))
             if prog:
                 for n, c in enumerate(prog.cases, 1):
                     self.cases[f'{prog.key}:{n}'] = (ktap.kind(c.ok, c.directive), c.name)
                 self.cases[prog.key] = (ktap.kind(prog.ok, prog.directive), prog.directive)
         self.problems += [f'{p} ({path})' for p in reader.problems()]
+
+    def read_fuzz(self, path):
+        try:
+            f = open(path, errors='replace')
+        except OSError as e:
+            self.problems.append(f'no fuzzer output: {e}')
+            return
+        for raw in f:
+            line = raw.rstrip('\r\n')
+            m = FUZZ_CASE.match(line)
+            if m:
+                key, inputs, outcome = m.groups()
+                if key in self.fuzz:
+                    self.problems.append(f'fuzz case {key} printed twice')
+                self.fuzz[key] = (inputs, outcome)
+            elif FUZZ_KIND.match(line):
+                name, status, text = FUZZ_KIND.match(line).groups()
+                self.kinds[f'fuzz:{name}'] = (status, text)
+                if status == 'not ok':
+                    self.problems.append(f'fuzz {name}: {text} ({path})')
+            elif FUZZ_SEED.match(line):
+                self.seeds.add(int(FUZZ_SEED.match(line).group(1), 0))
+            elif FUZZ_END.match(line):
+                self.fuzz_end = int(FUZZ_END.match(line).group(1))
+        if self.fuzz_end is None:
+            self.problems.append(f'the fuzzer did not finish (no fuzz-end '
+                                 f'line in {path})')
+        elif self.fuzz_end != len(self.fuzz):
+            self.problems.append(f'the fuzzer ran {self.fuzz_end} cases, '
+                                 f'printed {len(self.fuzz)} ({path})')
 
     def read_console(self, path):
         self.kunit = collections.OrderedDict()
@@ -115,6 +134,12 @@ class Expected:
         return None
 
 
+def case_order(key):
+    """"kind:n" in the order of the kinds' names, then of n."""
+    kind, _, n = key.rpartition(':')
+    return (kind, int(n) if n.isdigit() else -1, n)
+
+
 def cell(c):
     return c.replace('|', '\\|')
 
@@ -125,6 +150,10 @@ def main():
     ap.add_argument('--ours', required=True)
     ap.add_argument('--expected', required=True)
     ap.add_argument('--report')
+    ap.add_argument('--ours-name', default='ours',
+                    help='our kernel, in the title ("ours (CONFIG_RUST=n)")')
+    ap.add_argument('--no-kunit', action='store_true',
+                    help='do not compare KUnit (ours has none)')
     ap.add_argument('--show', type=int, default=20,
                     help='differing fuzz cases shown on the terminal')
     args = ap.parse_args()
@@ -133,14 +162,23 @@ def main():
     exp = Expected(args.expected)
     problems = [f'mainline: {p}' for p in ref.problems] + \
                [f'ours: {p}' for p in ours.problems]
+    # A kernel splat fails as in make run, on either kernel.
+    for r, who in ((ref, 'mainline'), (ours, 'ours')):
+        if os.path.exists(f'{r.dir}/console.log'):
+            problems += [f'{who}: kernel splat: {s}' for s in
+                         report.scan_console(f'{r.dir}/console.log')]
     unexpected, expected = [], []
     md = []
 
-    md.append(f'# make compare: mainline {ref.version} | ours {ours.version}')
+    md.append(f'# make compare: mainline {ref.version} | {args.ours_name} '
+              f'{ours.version}')
     md.append('')
     rows = []
-    for kind, a, b in (('ksft', ref.cases, ours.cases),
-                       ('kunit', ref.kunit, ours.kunit)):
+    compared = [('ksft', ref.cases, ours.cases),
+                ('fuzz', ref.kinds, ours.kinds)]
+    if not args.no_kunit:
+        compared.append(('kunit', ref.kunit, ours.kunit))
+    for kind, a, b in compared:
         for key in list(b) + [k for k in a if k not in b]:
             sa, na = a.get(key, ('absent', ''))
             sb, nb = b.get(key, ('absent', ''))
@@ -169,7 +207,8 @@ def main():
     seed = f'0x{min(ours.seeds):x}' if ours.seeds else '?'
     fdiff = []
     same = 0
-    for key in list(ours.fuzz) + [k for k in ref.fuzz if k not in ours.fuzz]:
+    # The kinds' lines interleave as they come: in the order of the cases.
+    for key in sorted(set(ours.fuzz) | set(ref.fuzz), key=case_order):
         ia, oa = ref.fuzz.get(key, (None, 'absent'))
         ib, ob = ours.fuzz.get(key, (None, 'absent'))
         if ia and ib and ia != ib:
@@ -186,10 +225,7 @@ def main():
             expected.append((f'fuzz {key}', oa, ob, e))
     for r, who in ((ref, 'mainline'), (ours, 'ours')):
         if not r.fuzz:
-            problems.append(f'{who}: no fuzz-case lines (FUZZ_LOG=1?)')
-        elif r.fuzz_total and r.fuzz_total != len(r.fuzz):
-            problems.append(f'{who}: the fuzzer ran {r.fuzz_total} cases, '
-                            f'printed {len(r.fuzz)}')
+            problems.append(f'{who}: no fuzz-case lines')
 
     def outcomes(r):
         c = collections.Counter(o.split()[0] if o else '?'
@@ -201,7 +237,6 @@ def main():
     md.append('|---|---|---|')
     md.append(f'| cases | {len(ref.fuzz)} | {len(ours.fuzz)} |')
     md.append(f'| outcomes | {outcomes(ref)} | {outcomes(ours)} |')
-    md.append(f'| oracle mismatches | {ref.mismatches} | {ours.mismatches} |')
     nexp = sum(1 for d in fdiff if d[4])
     md.append(f'| same outcome | {same} | {same} |')
     md.append(f'| differing, expected | {nexp} | {nexp} |')
@@ -225,6 +260,8 @@ def main():
 
     notes = []
     for kind, rx, reason, hits, where in exp.entries:
+        if kind == 'kunit' and args.no_kunit:
+            continue
         if hits:
             notes.append(f'expected ({where}): {hits} x {kind} '
                          f'{rx.pattern}: {reason}')

@@ -1,6 +1,7 @@
 #!/bin/bash
-# Build the guest's initramfs: static busybox, guest/init, a few /etc
-# files and the installed kselftests ($KSFT, if built), into $INITRAMFS
+# Build the guest's initramfs: static busybox, guest/init (and
+# guest/kmemleak.sh for the debug kernel), a few /etc files and the
+# installed kselftests ($KSFT, if built), into $INITRAMFS
 # (build/obj/initramfs.cpio.gz for build/linux); rebuilt only when an
 # input changed.
 set -euo pipefail
@@ -37,6 +38,7 @@ rm -rf "$root"
 mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,lab,usr/bin,usr/sbin}
 cp "$busybox" "$root/bin/busybox"
 install -m 755 "$TOP/guest/init" "$root/init"
+install -m 755 "$TOP/guest/kmemleak.sh" "$root/bin/kmemleak.sh"
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' \
 	>"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

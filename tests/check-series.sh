@@ -45,6 +45,14 @@ check "check: a missing Signed-off-by fails, naming the patch" 1 \
 check "check: ... and says what is missing" 1 "Missing Signed-off-by" \
 	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
 
+# v2's patch 4 lost a line that began with "#[export]": a reword in an
+# editor strips it as a comment.
+d=$(broken comment)
+sed -i 's/^Give Rust code the answer/#[export] gives C the answer.\n&/' "$d/$P2"
+check "check: a message line that git would strip as a comment fails" 1 \
+	"Commit log lines starting with '#' are dropped by git as comments" \
+	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+
 d=$(broken nobuild)
 sed -i 's/^+int answer = 42;$/+int answer = 42/' "$d/$P1"
 check "check: a patch that does not build fails, naming the patch" 1 \

@@ -120,6 +120,29 @@ check "report: debug kernel: a summary by kind" 1 \
 check "report: debug kernel: its boot banners are no splat" 0 \
 	'^0 passed, 0 failed, 0 skipped$' "$R" --console "$F/console-debug-clean.log"
 
+# The debug kernel's kmemleak, after the kselftests (guest/kmemleak.sh,
+# on a recorded report instead of debugfs): a leak fails, named.
+KML=$TOP/guest/kmemleak.sh
+kml() { # FIXTURE: the script's report, appended to a passing run's output
+	cp "$1" "$tmp/kmemleak"
+	grep -v '^LAB-EXIT' "$F/ksft-pass.log" >"$tmp/kml-out.log"
+	KMEMLEAK=$tmp/kmemleak KMEMLEAK_AGE=0 sh "$KML" report >>"$tmp/kml-out.log"
+	echo "exit $?"
+	cat "$tmp/kml-out.log"
+}
+check "kmemleak: suspects fail, the first named" 0 \
+	'^not ok 1 kmemleak # 2 suspected leak\(s\); the first: size 64, comm "pidfd_autokill_", from pidfs_alloc_file\+0x8a/0x1f0$' \
+	kml "$F/kmemleak-leaks.txt"
+check "kmemleak: ... with their report in the log" 0 '^#     pidfd_prepare\+0x5c/0xb0$' kml "$F/kmemleak-leaks.txt"
+check "kmemleak: ... and the script says so" 0 '^exit 1$' kml "$F/kmemleak-leaks.txt"
+kml_report() { kml "$1" >/dev/null; "$R" --kselftest "$tmp/kml-out.log"; }
+check "report: a kmemleak suspect is a failure" 1 \
+	'^FAIL: kmemleak \(2 suspected leak\(s\); the first: size 64' kml_report "$F/kmemleak-leaks.txt"
+check "report: ... counted once" 1 '^3 passed, 1 failed, 1 skipped$' kml_report "$F/kmemleak-leaks.txt"
+check "report: no suspect passes" 0 '^4 passed, 0 failed, 1 skipped$' kml_report /dev/null
+kml_noscan() { KMEMLEAK=$tmp/no/such/dir/kmemleak KMEMLEAK_AGE=0 sh "$KML" report; }
+check "kmemleak: a scan that fails is a failure" 1 '^not ok 1 kmemleak # cannot scan: ' kml_noscan
+
 # The tree/export round trip on a toy "kernel": patches out, patches in,
 # byte for byte, and a second export changes nothing.
 toy=$tmp/toy
@@ -287,21 +310,24 @@ fetch_tests
 # compare.py on a fixture run: mainline and ours, then each with one thing
 # changed.
 C=$TOP/scripts/compare.py
-cmp_run() { # NAME SED-SCRIPT (applied to ours' ksft.log) [console sed]
+cmp_run() { # NAME KSFT-SED [CONSOLE-SED [FUZZ-SED]]: a run, from the fixture
 	rm -rf "$tmp/cmp/$1"
 	mkdir -p "$tmp/cmp/$1"
 	sed -e "$2" "$F/compare/ksft.log" >"$tmp/cmp/$1/ksft.log"
 	sed -e "${3:-}" "$F/compare/console.log" >"$tmp/cmp/$1/console.log"
+	sed -e "${4:-}" "$F/compare/fuzz.log" >"$tmp/cmp/$1/fuzz.log"
 }
 cmp_run m ''
 printf '# none\n' >"$tmp/none"
-cmp() { # OURS [EXPECTED]: compare.py of mainline (m) against it
-	"$C" --mainline "$tmp/cmp/m" --ours "$tmp/cmp/$1" \
-		--expected "${2:-$tmp/none}" --report "$tmp/cmp/report.md"
+cmp() { # OURS [EXPECTED [MORE...]]: compare.py of mainline (m, or $MAIN) against it
+	local ours=$1 exp=${2:-$tmp/none}
+	shift $(($# < 2 ? $# : 2))
+	"$C" --mainline "$tmp/cmp/${MAIN:-m}" --ours "$tmp/cmp/$ours" \
+		--expected "$exp" --report "$tmp/cmp/report.md" "$@"
 }
 cmp_run same ''
 check "compare: the same results on both kernels pass" 0 \
-	'^12 test cases, 5 fuzz cases: 0 unexpected difference\(s\), 0 expected, 0 problem\(s\)$' cmp same
+	'^11 test cases, 5 fuzz cases: 0 unexpected difference\(s\), 0 expected, 0 problem\(s\)$' cmp same
 check "compare: the report has a row a case" 0 \
 	'^\| pidfd:pidfd_autoreap_test:2 autoreap.exit_status \| ok \| ok \| same \|$' cat "$tmp/cmp/report.md"
 cmp_run case 's/^# ok 2 autoreap.exit_status/# not ok 2 autoreap.exit_status/'
@@ -310,31 +336,59 @@ check "compare: a test case that differs fails, named" 1 \
 cmp_run skip 's/^# ok 1 autoreap.not_waitable/# ok 1 autoreap.not_waitable # SKIP no autoreap/'
 check "compare: a skip against an ok is a difference" 1 \
 	'^FAIL: pidfd:pidfd_autoreap_test:1 autoreap.not_waitable: mainline ok, ours skip$' cmp skip
-cmp_run fuzz 's/^\(# # fuzz-case autoreap:1 .*\) => EINVAL/\1 => success nnp=0 waitable=0/'
+cmp_run fuzz '' '' 's/^\(fuzz-case autoreap:1 .*\) => EINVAL/\1 => ok task=thread/'
 check "compare: a fuzz case that differs fails, with both outcomes" 1 \
-	'^DIFFERS fuzz autoreap:1 flags=PARENT\|THREAD\|SIGHAND\|VM exit_signal=0 pidfd=NULL: mainline EINVAL \| ours success nnp=0 waitable=0$' cmp fuzz
+	'^DIFFERS fuzz autoreap:1 flags=VM\|SIGHAND\|PARENT\|THREAD exit_signal=0 pidfd=NULL: mainline EINVAL \| ours ok task=thread$' cmp fuzz
 check "compare: ... and the line that replays it" 1 \
 	'^FAIL: fuzz autoreap:1: replay: FUZZ_SEED=0x5eed FUZZ_ONLY=autoreap:1$' cmp fuzz
-printf 'fuzz ^autoreap:1\\s.*mainline=EINVAL\\sours=success a reason\n' >"$tmp/exp"
+printf 'fuzz ^autoreap:1\\s.*mainline=EINVAL\\sours=ok a reason\n' >"$tmp/exp"
 check "compare: an expected difference passes, counted with its reason" 0 \
 	'^expected \(.*:1\): 1 x fuzz .*: a reason$' cmp fuzz "$tmp/exp"
 check "compare: an entry that matches nothing is reported" 0 \
 	'^NOTE: .*:1: "fuzz .*" matched no difference in this run: remove it' cmp same "$tmp/exp"
-cmp_run gone '/fuzz-case root:2 /d'
-check "compare: a fuzz case printed by one kernel only fails" 1 \
-	'^DIFFERS fuzz root:2 flags=PIDFD\|0x2000000000 .*: mainline EINVAL \| ours absent$' cmp gone
-cmp_run seed 's/fuzz-seed 0x5eed/fuzz-seed 0x5eee/'
+cmp_run gone '' '' '/fuzz-case root:2 /d'
+check "compare: a fuzz case recorded by one kernel only fails" 1 \
+	'^DIFFERS fuzz root:2 flags=PIDFD\|bit37 .*: mainline EINVAL \| ours absent$' cmp gone
+check "compare: ... and so does a count that does not add up" 1 \
+	'^FAIL: ours: the fuzzer ran 5 cases, printed 4' cmp gone
+# Mainline allocates a bit: whatever it makes of it is the answer, and
+# config/compare-expected says why 6.19 differs.
+cmp_run m37 '' '' 's/^\(fuzz-case root:2 .*\) => EINVAL/\1 => ok task=process fd=cloexec nnp=0 reap=waitid wait=exited:7 signals=none status=0x700/'
+cmp37() { MAIN=m37 cmp "$@"; }
+check "compare: a bit mainline knows and 6.19 does not is a difference" 1 \
+	'^DIFFERS fuzz root:2 flags=PIDFD\|bit37 .*: mainline ok task=process .* \| ours EINVAL$' cmp37 same
+check "compare: ... which config/compare-expected expects for bit 37" 0 \
+	'^expected \(compare-expected:[0-9]+\): 1 x fuzz .*bit37.*: bit 37 is CLONE_EMPTY_MNTNS' \
+	cmp37 same "$TOP/config/compare-expected" --no-kunit
+cmp_run seed '' '' 's/fuzz-seed 0x5eed/fuzz-seed 0x5eee/'
 check "compare: different fuzz seeds fail" 1 'FAIL: fuzz seeds: mainline \[24301\], ours \[24302\]' cmp seed
-cmp_run nolog '/fuzz-/d'
+cmp_run nolog '' '' '/fuzz-case/d'
 check "compare: no fuzz-case lines fail" 1 '^FAIL: ours: no fuzz-case lines' cmp nolog
-cmp_run cut '/clone3_flags_fuzz$/d'
+cmp_run unfinished '' '' '/fuzz-end/d'
+check "compare: a fuzzer that did not finish fails" 1 '^FAIL: ours: the fuzzer did not finish' cmp unfinished
+cmp_run kindfail '' '' 's/^fuzz-kind root => ok 3 cases$/fuzz-kind root => not ok: the worker ended after 3 cases/'
+check "compare: a caller kind whose worker died fails" 1 \
+	'^FAIL: ours: fuzz root: the worker ended after 3 cases' cmp kindfail
+cmp_run kindskip '' '' 's/^fuzz-kind autoreap => ok 2 cases$/fuzz-kind autoreap => skip clone3() of the worker: EINVAL/'
+check "compare: a caller kind skipped on one kernel only is a difference" 1 \
+	'^FAIL: fuzz:autoreap .*: mainline ok, ours skip$' cmp kindskip
+cmp_run cut '/^ok 1 selftests: pidfd: pidfd_autoreap_test$/d'
 check "compare: a program without its result fails" 1 \
-	'^FAIL: ours: kselftest planned 3 programs, reported 2' cmp cut
+	'^FAIL: ours: kselftest planned 2 programs, reported 1' cmp cut
 cmp_run kunit '' 's/^\(.*\) ok 2 rust_atomics$/&\n\1 ok 3 rust_pidfs/'
 check "compare: a KUnit suite on one kernel only is a difference" 1 \
 	'^FAIL: kunit:rust_pidfs: mainline absent, ours ok$' cmp kunit
 printf 'kunit ^kunit:rust_pidfs$ our Rust hook has KUnit tests\n' >"$tmp/exp"
 check "compare: ... that can be expected" 0 '0 unexpected difference' cmp kunit "$tmp/exp"
+cmp_run splat '' 's/^\(.*\) Run \/init as init process$/&\n\1 WARNING: CPU: 0 PID: 1 at kernel\/exit.c:100 do_exit+0x1\/0x2/'
+check "compare: a kernel splat fails, named" 1 \
+	'^FAIL: ours: kernel splat: \[WARNING\] .*console.log:[0-9]+: .*kernel/exit.c:100' cmp splat
+cmp_run nokunit '' '/ok [0-9] rust_/d'
+check "compare: --no-kunit (CONFIG_RUST=n: no KUnit) compares no suite" 0 \
+	'^9 test cases, 5 fuzz cases: 0 unexpected difference\(s\), 0 expected, 0 problem\(s\)$' \
+	cmp nokunit "$tmp/exp" --no-kunit
+notes() { cmp "$@" | grep -c '^NOTE' || true; }
+check "compare: ... and names no KUnit entry as unused" 0 '^0$' notes nokunit "$tmp/exp" --no-kunit
 
 check "boot: no kernel is a clear error" 1 'no kernel at .*make kernel' \
 	env BUILD=$tmp/b3 "$TOP/scripts/boot.sh" --cmd true
