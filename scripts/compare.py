@@ -49,11 +49,17 @@ class Run:
         self.read_fuzz(f'{d}/fuzz.log')
         self.read_console(f'{d}/console.log')
 
-    def read_ksft(self, path):
+    def open_log(self, path, missing):
+        """The log at path, or None, noting the problem as "missing: why"."""
         try:
-            f = open(path, errors='replace')
+            return open(path, errors='replace')
         except OSError as e:
-            self.problems.append(f'no kselftest output: {e}')
+            self.problems.append(f'{missing}: {e}')
+            return None
+
+    def read_ksft(self, path):
+        f = self.open_log(path, 'no kselftest output')
+        if f is None:
             return
         reader = ktap.Reader()
         for raw in f:
@@ -65,10 +71,8 @@ class Run:
         self.problems += [f'{p} ({path})' for p in reader.problems()]
 
     def read_fuzz(self, path):
-        try:
-            f = open(path, errors='replace')
-        except OSError as e:
-            self.problems.append(f'no fuzzer output: {e}')
+        f = self.open_log(path, 'no fuzzer output')
+        if f is None:
             return
         for raw in f:
             line = raw.rstrip('\r\n')
@@ -96,10 +100,8 @@ class Run:
 
     def read_console(self, path):
         self.kunit = collections.OrderedDict()
-        try:
-            f = open(path, errors='replace')
-        except OSError as e:
-            self.problems.append(f'no console log: {e}')
+        f = self.open_log(path, 'no console log')
+        if f is None:
             return
         for line in f:
             m = VERSION.search(line)
