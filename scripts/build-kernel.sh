@@ -12,6 +12,7 @@ if ! flock -n 9; then
 	say "waiting for another kernel build on this machine to finish"
 	flock 9
 fi
+need_space "$OBJ" 6 "a kernel build"
 "$TOP/scripts/configure.sh"
 # CCACHE=1 compiles through ccache (as make check does): the reference
 # kernel of make compare is a fresh unpack, whose dates tell make nothing.

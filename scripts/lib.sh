@@ -100,6 +100,17 @@ die() {
 	exit 1
 }
 
+# need_space DIR GB WHAT: die, saying what to free, when the file system
+# of DIR has less than GB gigabytes free; a full disk otherwise shows up
+# as thousands of tar or compiler errors far from the cause.
+need_space() {
+	local dir=$1 gb=$2 what=$3 d=$1 free
+	until [ -d "$d" ]; do d=$(dirname "$d"); done
+	free=$(df -Pk "$d" | awk 'NR == 2 { print int($4 / 1048576) }')
+	[ "$free" -ge "$gb" ] ||
+		die "$what needs about $gb GB free in $dir; $free GB are free. Free space (make clean in other clones, old build trees) and run it again"
+}
+
 # The make argument that names this series, for messages ("make export
 # SERIES=mainline").
 SERIES_ARG=$([ "$SERIES" = kernel ] || echo " SERIES=$SERIES")

@@ -31,6 +31,7 @@ import_base() {
 		src=$("$TOP/scripts/fetch-base.sh")
 	fi
 	say "importing the base $SERIES from $src"
+	[ "$SERIES" = man-pages ] || need_space "$TREE" 4 "importing the kernel source"
 	tmp=$TREE.tmp
 	rm -rf "$tmp"
 	mkdir -p "$tmp"

@@ -45,6 +45,11 @@ check "try_step: a failed step says FAILED" 0 '^    demo: FAILED \(exit 3\) in [
 	step "$try_step_fails"
 check "try_step: ... and returns its status" 0 '^returned 3$' step "$try_step_fails"
 
+# A full disk is named before tar or the compiler trip over it.
+check "need_space: too little room says how much and what to do" 1 \
+	'^error: a demo needs about 999999 GB free in .*; [0-9]+ GB are free\. Free space' \
+	step "need_space $tmp/not-yet 999999 'a demo'"
+
 # What make check shows of a failed build: rustc's errors, each of them,
 # the linker's with the function it is in, and make's "***" line once.
 cat >"$tmp/rustc.log" <<'EOF'
