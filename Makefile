@@ -38,8 +38,9 @@ help:
 	@echo 'make run        build the patched kernel, boot it, run the pidfd and'
 	@echo '                clone3 kselftests and the KUnit tests, report'
 	@echo '                (installs what is missing first)'
-	@echo 'make test       the project test suite: tool tests, make send into a'
-	@echo '                local capture, make check-series BISECT=0, make run,'
+	@echo 'make test       the project test suite: tool tests, make send, bump'
+	@echo '                and trailers checked on b4 send -o output, make'
+	@echo '                check-series BISECT=0, make run,'
 	@echo '                a small make compare, and make run SERIES=mainline'
 	@echo 'make test-debug make run on the debug kernel (KASAN, lockdep, ...,'
 	@echo '                panic_on_warn); any splat fails, named by kind,'
@@ -62,12 +63,12 @@ help:
 	@echo '                BOOT=0 skips the boots, CELLS= picks cells'
 	@echo 'make check-CELL one cell: check-series, check-rustoff, check-arm64,'
 	@echo '                check-i386, check-static'
-	@echo 'make bump       start the next version: vN+1, "Changes in vN+1:"'
-	@echo '                in the cover letter (CHANGES=, LINK=), export'
-	@echo 'make send       git send-email to get_maintainer.pl recipients,'
-	@echo '                one thread; then the man page series, its own'
-	@echo '                thread, to the man-pages maintainer and linux-man;'
-	@echo '                linux-api on Cc of all; a dry run unless SEND=yes'
+	@echo 'make send       b4 send -o: the mails in build/outgoing/ (SEND=yes:'
+	@echo '                b4 send); recipients from get_maintainer.pl,'
+	@echo '                linux-api on Cc; all three series, or SERIES='
+	@echo 'make bump       vN+1 with b4: "Changes in vN+1:" (CHANGES=, LINK=),'
+	@echo '                export, and its draft with the range-diff'
+	@echo 'make trailers MBOX=f  apply the Reviewed-by... of the replies in f'
 	@echo 'make kernel     configure and build the kernel (incremental)'
 	@echo 'make selftests  build and install the kselftests (static)'
 	@echo 'make compare    mainline 7.1 as the oracle: build it, boot it and our'
@@ -122,10 +123,10 @@ shell: kernel initramfs
 export:
 	@$(S)/export-series.sh
 
-.PHONY: check bump send test-check test-send
+.PHONY: check bump send trailers test-check test-send
 
-# check and send: both series (kernel, then man pages), or the one that
-# SERIES= names (kernel or man-pages).
+# check: both series (kernel, then man pages), or the one that SERIES=
+# names.
 check: tree
 ifeq ($(SERIES),)
 	@rc=0; $(S)/check-matrix.sh || rc=1; \
@@ -142,13 +143,19 @@ check-series check-rustoff check-arm64 check-i386 check-static: tree
 	@CELLS=$(@:check-%=%) $(S)/check-matrix.sh
 
 bump: tree
-	@$(S)/bump-version.sh
+	@$(S)/post.sh bump
 
+trailers: tree
+	@$(S)/post.sh trailers '$(MBOX)'
+
+# send: the three series, each in a thread of its own, or SERIES= one.
 send: tree
 ifeq ($(SERIES),)
-	@$(S)/send-series.sh && SERIES=man-pages $(S)/send-series.sh
+	@$(S)/post.sh send
+	@SERIES=mainline $(S)/tree.sh && SERIES=mainline $(S)/post.sh send
+	@SERIES=man-pages $(S)/tree.sh && SERIES=man-pages $(S)/post.sh send
 else
-	@$(S)/send-series.sh
+	@$(S)/post.sh send
 endif
 
 test-tools: tree
@@ -161,8 +168,8 @@ test-check: tree
 	@$(MAKE) --no-print-directory check-series BISECT=0
 
 test-send: tree
-	@SERIES=mainline $(S)/tree.sh
-	@tests/send-capture.sh
+	@SERIES=mainline $(S)/tree.sh && SERIES=man-pages $(S)/tree.sh
+	@tests/post.sh
 
 # The comparison with mainline, smaller in make test: 6000 fuzz cases,
 # the Rust kernel only (CONFIG_RUST=n's build and boot, about 7 min cold,

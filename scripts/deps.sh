@@ -32,8 +32,8 @@ BINDGEN_CARGO=0.73.2		# what cargo installs where Debian's is older
 RUSTC_MIN=1.78.0
 
 # The needs (no "|" in a check): name | the goals that need it (run: all; test: make test
-# and make check; check: make check; send: make send and make test;
-# bench: make bench) | the check | its Debian 12 | Debian 13 packages
+# and make check; check: make check; send: make send, bump, trailers,
+# bench and make test: b4's and pyperf's venvs; bench: make bench) | the check | its Debian 12 | Debian 13 packages
 # ("cargo": bindgen-cli from crates.io), comma-separated.
 read -r -d '' NEEDS <<'EOF' || true
 gcc       | run   | have gcc && have make && header stdio.h     | build-essential        | build-essential
@@ -64,8 +64,7 @@ mandoc    | test  | have mandoc                                 | mandoc        
 groff     | test  | have groff                                  | groff-base             | groff-base
 man       | test  | have man                                    | man-db                 | man-db
 col       | test  | have col                                    | bsdextrautils          | bsdextrautils
-sendemail | send  | [ -x "$(git --exec-path)/git-send-email" ]  | git-email              | git-email
-venv      | bench | python3 -c 'import ensurepip' 2>/dev/null          | python3-venv           | python3-venv
+venv      | send  | python3 -c 'import ensurepip' 2>/dev/null          | python3-venv           | python3-venv
 arm64-gcc | check | have aarch64-linux-gnu-gcc                  | gcc-aarch64-linux-gnu  | gcc-aarch64-linux-gnu
 arm64-libc| check | [ -f /usr/aarch64-linux-gnu/lib/libc.a ]    | libc6-dev-arm64-cross  | libc6-dev-arm64-cross
 qemu-arm  | check | qemu_ok qemu-system-aarch64                 | qemu-system-arm        | qemu-system-arm
@@ -111,7 +110,7 @@ wanted() {
 		check/check-series) ;;
 		test/test* | test/check* | test/send | test/bump) return 0 ;;
 		check/check* | bench/bench) return 0 ;;
-		send/send | send/bump | send/test* | send/check*) return 0 ;;
+		send/send | send/bump | send/trailers | send/bench | send/test* | send/check*) return 0 ;;
 		esac
 	done
 	return 1

@@ -58,7 +58,7 @@ if [ -f "$old" ] && [ -f "$new/0000-cover-letter.patch" ] &&
 fi
 
 changed=0
-diff -qr "$PATCHES" "$new" >/dev/null 2>&1 || changed=1
+diff -qr -x b4.json "$PATCHES" "$new" >/dev/null 2>&1 || changed=1
 if [ "$changed" = 1 ]; then
 	rm -f "$PATCHES"/*.patch
 	cp "$new"/*.patch "$PATCHES/" 2>/dev/null || true

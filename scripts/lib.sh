@@ -136,6 +136,24 @@ upstream_base() {
 		print $1; exit }' "$list"
 }
 
+# series_hash: the checksum of the files in $PATCHES (cover letter
+# included) that the tree's .git/series-stamp records (scripts/tree.sh).
+series_hash() {
+	local f
+	f=$(find "$PATCHES" -name '*.patch' | sort)
+	# shellcheck disable=SC2086 # one path per word
+	cat /dev/null $f | sha256sum | cut -d' ' -f1
+}
+
+# tree_is_series: true when $TREE is $PATCHES as exported or applied: its
+# stamp names this series and its HEAD, and nothing changed since.
+tree_is_series() {
+	local have head
+	read -r have head 2>/dev/null <"$TREE/.git/series-stamp" || return 1
+	[ "$have" = "$(series_hash)" ] && [ "$(git -C "$TREE" rev-parse HEAD)" = "$head" ] &&
+		git -C "$TREE" diff --quiet HEAD
+}
+
 # series_files: the series in $PATCHES.  Sets cover (the cover letter's
 # path, which may be missing), patches (the patches in order) and n (how
 # many); dies when there are none.

@@ -9,13 +9,6 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series_hash() {
-	local f
-	f=$(find "$PATCHES" -name '*.patch' | sort)
-	# shellcheck disable=SC2086 # one path per word
-	cat /dev/null $f | sha256sum | cut -d' ' -f1
-}
-
 GIT=(git -C "$TREE" -c user.name="Series Builder"
      -c user.email="builder@localhost")
 stamp=$TREE/.git/series-stamp
@@ -60,11 +53,12 @@ import_base() {
 	fi
 	git -C "$tmp" add -A -f
 	# Fixed identity and dates: the same base gives the same commit id
-	# everywhere, so base-commit: in the exported series is stable.
-	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" \
-	GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
-	git -C "$tmp" -c user.name="$version" \
-		-c user.email="base@localhost" commit -q \
+	# everywhere, whatever GIT_* the environment has, so base-commit: in the
+# exported series is stable.
+	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+	GIT_AUTHOR_NAME="$version" GIT_COMMITTER_NAME="$version" \
+	GIT_AUTHOR_EMAIL=base@localhost GIT_COMMITTER_EMAIL=base@localhost \
+	git -C "$tmp" commit -q \
 		-m "$version" -m "Imported from $(basename "$src")."
 	git -C "$tmp" tag base
 	mv "$tmp" "$TREE"
