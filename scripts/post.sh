@@ -210,6 +210,8 @@ send() {
 		say "dry run ($(ls "$OUT" | wc -l) mails, in ${OUT#"$TOP"/}/); SEND=yes sends them"
 		return
 	fi
+	# checkpatch with make check's options; b4's pre-flight wants it run
+	[ "$KERNEL_SERIES" = 0 ] || b4 prep --check
 	b4 send || die "b4 send failed (above)"
 	id=$("${G[@]}" config "branch.$sb.b4-tracking" | python3 -c \
 		"import json,sys; print(json.load(sys.stdin)['series']['history']['v$REV'][-1])")
