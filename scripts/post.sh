@@ -123,6 +123,10 @@ prep() {
 	# mails; git resolves it to the base.
 	up=$(upstream_base)
 	[ -z "$up" ] || "${G[@]}" update-ref "refs/replace/$up" base
+	# a tag of a version that b4.json does not record (a bump undone)
+	for v in $("${G[@]}" tag -l "sent/$cid-v*"); do
+		state versions | grep -q "^${v##*-v} " || "${G[@]}" tag -d "$v" >/dev/null
+	done
 	while read -r v pt id; do
 		[ -n "$v" ] || continue
 		version_tag "$v" "$pt"
@@ -168,7 +172,7 @@ checked() {
 auto_to_cc() {
 	local key=branch.$1.description
 	"${G[@]}" config "$key" "$("${G[@]}" config "$key" | grep -Ev '^(To|Cc): ')"
-	b4 prep --auto-to-cc >/dev/null
+	b4 prep --auto-to-cc >"$BUILD/.b4-out" 2>&1 || { cat "$BUILD/.b4-out" >&2; die "b4 prep --auto-to-cc failed (above)"; }
 	"${G[@]}" config "$key" "$("${G[@]}" config "$key" | awk '
 		/^(To|Cc): / { r[++n] = $0; next } { l[++m] = $0 }
 		END { for (i = 1; i <= m; i++) {
@@ -230,16 +234,18 @@ bump() {
 	version_tag "$REV" "$(state versions | awk -v v="$REV" '$1 == v { print $2 }')"
 	b4 prep --force-revision "$new" >/dev/null
 	id=$(state versions | awk -v v="$REV" '$1 == v { print $3 }')
-	link=${LINK:-$([ "$id" = - ] && echo "EDITME (v$REV was not sent)" || echo "https://lore.kernel.org/r/${id//[<>]/}")}
+	link=${LINK:-$([ "$id" = - ] || echo "https://lore.kernel.org/r/${id//[<>]/}")}
 	changes=$(printf '%b' "${CHANGES:-- EDITME: what changed since v$REV}")
+	[ -z "$link" ] || changes+=$'\n'"- Link to v$REV: $link"
 	key=branch.$branch.description
-	"${G[@]}" config "$key" "$("${G[@]}" config "$key" | awk -v s="Changes in v$new:"$'\n'"$changes"$'\n'"- Link to v$REV: $link" '
+	"${G[@]}" config "$key" "$("${G[@]}" config "$key" | awk -v s="Changes in v$new:"$'\n'"$changes" '
 		!done && /^Changes in v[0-9]+:$/ { print s; print ""; done = 1 } { print }
 		END { if (!done) { print ""; print s } }')"
 	VERSION=$new "$TOP/scripts/export-series.sh"
 	REV=$new
 	send
-	say "v$new: its draft, with the range-diff against v$((new - 1)), is in ${OUT#"$TOP"/}/; $(grep -q EDITME <<<"$changes$link" &&
+	[ -n "$link" ] || say "v$((new - 1)) was not sent (${STATE#"$TOP"/}): no link to it; LINK= gives one"
+	say "v$new: its draft, with the range-diff against v$((new - 1)), is in ${OUT#"$TOP"/}/; $(grep -q EDITME <<<"$changes" &&
 		echo "write the changes (git -C ${TREE#"$TOP"/} branch --edit-description; make export$SERIES_ARG), ")make check$SERIES_ARG"
 }
 
