@@ -58,11 +58,12 @@ help:
 	@echo '                the man page series: git am on man-pages, its own'
 	@echo '                lint-man/build-catman/check-catman (SERIES= one)'
 	@echo '                then the build matrix: CONFIG_RUST=n (built after'
-	@echo '                each patch, booted), arm64 (booted), i386, static'
+	@echo '                each patch, booted), arm64 (booted), i386, LLVM=1'
+	@echo '                (clang and Rust), static'
 	@echo '                checks (W=1, sparse, kernel-doc, clippy, rustdoc);'
 	@echo '                BOOT=0 skips the boots, CELLS= picks cells'
 	@echo 'make check-CELL one cell: check-series, check-rustoff, check-arm64,'
-	@echo '                check-i386, check-static'
+	@echo '                check-i386, check-llvm, check-static'
 	@echo 'make send       b4 send -o: the mails in build/outgoing/ (SEND=yes:'
 	@echo '                b4 send); recipients from get_maintainer.pl,'
 	@echo '                linux-api on Cc; all three series, or SERIES='
@@ -137,10 +138,11 @@ else
 	@$(S)/check-matrix.sh
 endif
 
-# One cell of make check's matrix alone (with its table line).
-.PHONY: check-series check-rustoff check-arm64 check-i386 check-static
-check-series check-rustoff check-arm64 check-i386 check-static: tree
-	@CELLS=$(@:check-%=%) $(S)/check-matrix.sh
+# One cell of make check's matrix alone (with its table line): check-CELL
+# for each scripts/check-CELL.sh that check-matrix.sh knows (lib.sh's
+# MATRIX_CELLS); it refuses any other name.
+check-%: tree
+	@CELLS=$* $(S)/check-matrix.sh
 
 bump: tree
 	@$(S)/post.sh bump

@@ -5,22 +5,13 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-# One kernel build at a time on this machine: two at once on 2 cores
-# only make both slower.
-exec 9>"$CACHE/kernel-build.lock"
-if ! flock -n 9; then
-	say "waiting for another kernel build on this machine to finish"
-	flock 9
-fi
+build_lock
 need_space "$OBJ" 6 "a kernel build"
 "$TOP/scripts/configure.sh"
 # CCACHE=1 compiles through ccache (as make check does): the reference
 # kernel of make compare is a fresh unpack, whose dates tell make nothing.
 cc=()
-if [ -n "${CCACHE:-}" ] && command -v ccache >/dev/null; then
-	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-	cc=(CC="ccache gcc")
-fi
+[ -z "${CCACHE:-}" ] || cc=("$(ccache_cc)")
 log=$LOGS/kernel-build$([ "$OBJ" = "$BUILD/obj" ] || echo "-${OBJ##*/}").log
 log=${BUILD_LOG:-$log}
 run_step "kernel build ($(basename "$OBJ"))" "$log" "${KMAKE[@]}" "${cc[@]}" "$@" "$KIMAGE"

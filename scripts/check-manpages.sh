@@ -124,7 +124,7 @@ if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
 	echo "note: ${TREE#"$TOP"/} differs from ${PATCHES#"$TOP"/}/ (not exported yet? make export SERIES=man-pages)"
 fi
 
-series=$(cat "${patches[@]}" "$cover" 2>/dev/null | sha256sum | cut -d' ' -f1)
+series=$(series_hash)
 ok=$BUILD/check.ok
 { grep -v "^$series " "$ok" 2>/dev/null | tail -n 20
   [ "$problems" -gt 0 ] || echo "$series bisect=1"; } >"$ok.tmp"

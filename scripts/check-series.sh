@@ -119,18 +119,14 @@ kmake() (
 
 # ccache makes a second make check cheap: a step whose sources are as in
 # the last run (git am rewrites them all, and make goes by dates) hits.
-cc=()
-if command -v ccache >/dev/null; then
-	export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-	cc=(CC="ccache gcc")
-fi
+cc=$(ccache_cc)
 build() {
 	if [ -n "${BISECT_BUILD:-}" ]; then
 		(cd "$SRC" && SRC=$SRC OBJ=$OBJB bash -c "$BISECT_BUILD")
 	else
 		mkdir -p "$OBJB"
 		TREE=$SRC OBJ=$OBJB "$TOP/scripts/configure.sh" &&
-			kmake "${cc[@]}" bzImage
+			kmake "$cc" bzImage
 	fi
 }
 
@@ -177,39 +173,30 @@ for p in "${patches[@]}"; do
 	# build/matrix/stamps (FORCE=1 builds).
 	key=
 	if [ -z "${BISECT_BUILD:-}" ]; then
-		key=$( { git -C "$SRC" ls-tree HEAD | grep -v $'\ttools$'
-			 git -C "$SRC" ls-tree HEAD tools/ | grep -v $'\ttools/testing$'
-			 cat "$TOP/config/lab.config"
-			 echo bisect "${cc[@]}"; gcc --version | head -n 1; "$RUSTC" --version; } |
-		       sha256sum | cut -c1-32)
-		if [ "${FORCE:-0}" != 1 ] && grep -qx "$key" "$BUILD/matrix/stamps" 2>/dev/null; then
+		key=$(build_key "$(git -C "$SRC" rev-parse HEAD)" bisect "$cc")
+		if [ "${FORCE:-0}" != 1 ] && stamped "$key"; then
 			echo "    built before without warnings (same tree, configuration and tools)"
 			broken=
 			continue
 		fi
 	fi
-	# One kernel build at a time on the machine (as build-kernel.sh).
-	if [ -z "${BISECT_BUILD:-}" ]; then
-		exec 9>"$CACHE/kernel-build.lock"
-		flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
-	fi
+	[ -n "${BISECT_BUILD:-}" ] || build_lock
 	rc=0
 	: >"$log"
 	try_step "build after patch $k" "$log" build || rc=$?
-	exec 9>&-
+	build_unlock
 	if [ "$rc" != 0 ]; then
 		fail "$p" "the lab kernel ${broken:+still }does not build after this patch${broken:+ (broken since patch $broken)} (log: ${log#"$TOP"/})" \
-			"$(build_errors "$log")"
+			"$(build_errors "$log")"$'\n'"$(plain_make "$k" bzImage)"
 		broken=${broken:-$k}
 		continue
 	fi
 	broken=
 	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
 		fail "$p" "compiler warnings after this patch (log: ${log#"$TOP"/})" \
-			"$(grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$log" | head -n 30)"
+			"$(grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$log" | head -n 30)"$'\n'"$(plain_make "$k" bzImage)"
 	elif [ -n "$key" ]; then
-		mkdir -p "$BUILD/matrix"
-		echo "$key" >>"$BUILD/matrix/stamps"
+		stamp "$key"
 	fi
 done
 if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
@@ -217,7 +204,7 @@ if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
 	echo "note: ${TREE#"$TOP"/} differs from ${PATCHES#"$TOP"/}/ (not exported yet? make export$SERIES_ARG)"
 fi
 
-series=$(cat "${patches[@]}" "$cover" 2>/dev/null | sha256sum | cut -d' ' -f1)
+series=$(series_hash)
 # build/check.ok: one line a series that passed, "SHA256 bisect=0|1"; a
 # BISECT=0 pass does not erase a full one.
 ok=$BUILD/check.ok

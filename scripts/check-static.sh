@@ -72,12 +72,11 @@ targets() { # TREE: the objects of cfiles that TREE has
 smake() {
 	local src=$1 obj=$2 log=$3
 	shift 3
-	exec 9>"$CACHE/kernel-build.lock"
-	flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
+	build_lock
 	try_step "${log##*/check-static-}" "$log" nice -n "${NICE:-10}" env TREE="$src" OBJ="$obj" \
 		bash -c '. "$0/scripts/lib.sh"; "${KMAKE[@]}" "$@"' "$TOP" "$@"
 	local rc=$?
-	exec 9>&-
+	build_unlock
 	return $rc
 }
 

@@ -69,6 +69,7 @@ arm64-gcc | check | have aarch64-linux-gnu-gcc                  | gcc-aarch64-li
 arm64-libc| check | [ -f /usr/aarch64-linux-gnu/lib/libc.a ]    | libc6-dev-arm64-cross  | libc6-dev-arm64-cross
 qemu-arm  | check | qemu_ok qemu-system-aarch64                 | qemu-system-arm        | qemu-system-arm
 sparse    | check | have sparse                                 | sparse                 | sparse
+llvm      | check | [ -x /usr/lib/llvm-19/bin/clang ] && [ -x /usr/lib/llvm-19/bin/ld.lld ] | clang-19,lld-19,llvm-19 | clang-19,lld-19,llvm-19
 clippy    | check | [ -x "$CLIPPY_DRIVER" ]                     | rust-web-clippy        | rust-clippy
 EOF
 

@@ -22,12 +22,7 @@ if ! git -C "$TREE" config "branch.$branch.description" >/dev/null; then
 	git -C "$TREE" config "branch.$branch.description" \
 		"$(printf 'SUBJECT\n\nDescribe the series here.')"
 fi
-version=
-if [ -f "$PATCHES/0000-cover-letter.patch" ]; then
-	version=$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' \
-		  "$PATCHES/0000-cover-letter.patch" | head -n 1)
-fi
-version=${VERSION:-${version:-1}}
+version=${VERSION:-$(series_version)}
 
 new=$(mktemp -d)
 trap 'rm -rf "$new"' EXIT

@@ -18,7 +18,7 @@ BUILD=${BUILD:-$TOP/build$([ "$SERIES" != mainline ] || echo /mainline)}
 KERNEL_SERIES=1
 SERIES_FRAGMENTS=
 # The cells of make check's build matrix besides "series" (check-matrix.sh).
-MATRIX_CELLS="rustoff arm64 i386 static"
+MATRIX_CELLS="rustoff arm64 i386 llvm static"
 KNOWN_FAILURES=$TOP/config/known-failures
 case $SERIES in
 kernel) DEFAULT_TREE=$BUILD/linux DEFAULT_PATCHES=$TOP/patches
@@ -78,9 +78,9 @@ KMAKE=(make -C "$TREE" O="$OBJ" -j"$(($(nproc) + 1))" RUSTC="$RUSTC"
        RUSTDOC="$RUSTDOC" BINDGEN="$BINDGEN" LIBCLANG_PATH="$LIBCLANG_PATH")
 [ "$KARCH" = x86_64 ] || KMAKE+=(ARCH="$KARCH")
 [ -z "$KCROSS" ] || KMAKE+=(CROSS_COMPILE="$KCROSS")
-
-# Every mail of both series goes to this list too (new ABI).
-API_LIST=linux-api@vger.kernel.org
+# KLLVM=/usr/lib/llvm-19/bin/: build with that LLVM (clang, ld.lld, its
+# binutils) instead of gcc, as make LLVM=... does (the llvm cell).
+[ -z "${KLLVM:-}" ] || KMAKE+=(LLVM="$KLLVM")
 
 # is_placeholder ADDRESS: true for an address that nobody reads and that
 # must not sign anything: a no-reply address (like the project's own
@@ -98,6 +98,76 @@ is_placeholder() {
 die() {
 	echo "error: $*" >&2
 	exit 1
+}
+
+# build_lock: one kernel build at a time on this machine (two on 2 cores
+# only make both slower, and two makes in one object directory break it):
+# holds the lock on fd 9 until the process ends or runs build_unlock.
+build_lock() {
+	exec 9>"$CACHE/kernel-build.lock"
+	flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
+}
+build_unlock() { exec 9>&-; }
+
+# ccache_cc [CROSS_PREFIX]: the CC= argument of a kernel make: gcc, or
+# KLLVM's clang, through ccache when there is one (one cache for every
+# build of the project).
+ccache_cc() {
+	local cc=${1:-}gcc
+	[ -z "${KLLVM:-}" ] || cc=${KLLVM}clang
+	if command -v ccache >/dev/null; then
+		export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+		echo "CC=ccache $cc"
+	else
+		echo "CC=$cc"
+	fi
+}
+
+# kernel_tree COMMIT: what the kernel build reads of COMMIT's tree: all
+# but tools/testing (the kselftests, which make builds on its own).
+kernel_tree() {
+	git -C "$TREE" ls-tree "$1" | grep -v $'\ttools$'
+	git -C "$TREE" ls-tree "$1" tools/ | grep -v $'\ttools/testing$'
+}
+
+# build_key COMMIT ARGS...: what a build's result depends on: the source
+# tree at COMMIT (but its kselftests), the configuration asked for
+# (lab.config and the fragments), the make arguments and the tools.
+build_key() {
+	local commit=$1 f
+	shift
+	{
+		kernel_tree "$commit"
+		cat "$TOP/config/lab.config"
+		for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do cat "$TOP/config/$f"; done
+		printf '%s\n' "$KARCH" "$@"
+		"${KLLVM:-$KCROSS}$([ -n "${KLLVM:-}" ] && echo clang || echo gcc)" --version | head -n 1
+		"$RUSTC" --version 2>/dev/null
+	} | sha256sum | cut -c1-32
+}
+
+# stamped KEY, stamp KEY: whether a build of that key passed (without
+# warnings) before; record that it did.
+stamped() { grep -qx "$1" "$BUILD/matrix/stamps" 2>/dev/null; }
+stamp() { mkdir -p "$BUILD/matrix" && echo "$1" >>"$BUILD/matrix/stamps"; }
+
+# plain_make AFTER MAKE-ARGS...: how to see a failed build again on a
+# kernel tree without this project's tooling, as a maintainer would type
+# it: the configuration (tinyconfig and the project's fragments) and the
+# make, in the tree of the series up to patch AFTER.
+plain_make() {
+	local after=$1 args=() a f frags=$TOP/config/lab.config
+	shift
+	for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do frags+=" $TOP/config/$f"; done
+	[ "$KARCH" = x86_64 ] || args+=("ARCH=$KARCH")
+	[ -z "$KCROSS" ] || args+=("CROSS_COMPILE=$KCROSS")
+	[ -z "${KLLVM:-}" ] || args+=("LLVM=$KLLVM")
+	echo "again, on the base with patches 1-$after applied (git am):"
+	echo "  make ${args[*]}${args[*]:+ }tinyconfig"
+	echo "  scripts/kconfig/merge_config.sh -m .config $frags"
+	echo "  make ${args[*]}${args[*]:+ }olddefconfig"
+	for a; do [[ $a == CC=ccache* ]] || args+=("$a"); done # ccache: ours
+	echo "  make ${args[*]}"
 }
 
 # need_space DIR GB WHAT: die, saying what to free, when the file system
@@ -136,11 +206,22 @@ upstream_base() {
 		print $1; exit }' "$list"
 }
 
-# series_hash: the checksum of the files in $PATCHES (cover letter
-# included) that the tree's .git/series-stamp records (scripts/tree.sh).
+# series_version [COVER]: N of the cover letter's "[PATCH vN 0/n]"
+# subject (default $PATCHES' cover letter); 1 without a version or file.
+series_version() {
+	local v
+	v=$(header "${1:-$PATCHES/0000-cover-letter.patch}" Subject 2>/dev/null |
+		sed -nE 's/^\[PATCH v([0-9]+) [0-9]+\/[0-9]+\].*/\1/p')
+	echo "${v:-1}"
+}
+
+# series_hash: the checksum of the series in $PATCHES, cover letter
+# included: what the tree's .git/series-stamp (scripts/tree.sh), make
+# check's records (build/check.ok, build/check-matrix.ok) and its cache of
+# the series' commits are keyed by.
 series_hash() {
 	local f
-	f=$(find "$PATCHES" -name '*.patch' | sort)
+	f=$(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort)
 	# shellcheck disable=SC2086 # one path per word
 	cat /dev/null $f | sha256sum | cut -d' ' -f1
 }
@@ -210,8 +291,7 @@ check_cover_letter() {
 		elif [ "$bc" != "$base" ]; then
 			fail "$cover" "base-commit: $bc is not the base tag of the tree ($base)"
 		fi
-		version=$(sed -nE 's/^\[PATCH v([0-9]+) 0\/[0-9]+\].*/\1/p' <<<"$subj")
-		version=${version:-1}
+		version=$(series_version "$cover")
 	fi
 	[ "$version" = 1 ] && prefix='PATCH' || prefix="PATCH v$version"
 	if [ -f "$cover" ] && [[ $subj != "[$prefix 0/$n] "* ]]; then

@@ -16,17 +16,6 @@ cell_skips=()
 cell_start=$(date +%s)
 rm -f "$MATRIX/result-$CELL"
 
-# The C compiler through ccache (its cache is shared with make check's
-# bisect build); the Rust side has no such cache.
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-ccache_cc() { # ccache_cc CROSS_PREFIX: a CC= argument for the kernel make
-	if command -v ccache >/dev/null; then
-		echo "CC=ccache ${1}gcc"
-	else
-		echo "CC=${1}gcc"
-	fi
-}
-
 # problem WHAT [DETAILS]: record a failure of this cell and print it.
 problem() {
 	cell_problems=$((cell_problems + 1))
@@ -58,7 +47,7 @@ series() {
 	local key cache
 	BASE=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
 		die "$TREE has no tag \"base\"; run make tree"
-	key=$( (echo "$BASE"; cat "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch) | sha256sum | cut -c1-16)
+	key=$(echo "$BASE $(series_hash)" | sha256sum | cut -c1-16)
 	cache=$MATRIX/series-$key
 	if [ ! -s "$cache" ]; then
 		"$TOP/scripts/series-commits.sh" >"$cache.tmp" || { rm -f "$cache.tmp"; return 1; }
@@ -110,32 +99,6 @@ forget_series_objects() {
 		done
 }
 
-# kernel_tree COMMIT: what the kernel build reads of COMMIT's tree: all
-# but tools/testing (the kselftests, which make builds on its own).
-kernel_tree() {
-	git -C "$TREE" ls-tree "$1" | grep -v $'\ttools$'
-	git -C "$TREE" ls-tree "$1" tools/ | grep -v $'\ttools/testing$'
-}
-
-# build_key COMMIT ARGS...: what a build's result depends on: the source
-# tree at COMMIT (but its kselftests), the configuration asked for (lab.config and
-# CONFIG_FRAGMENTS), the make arguments and the tools.
-build_key() {
-	local commit=$1 f
-	shift
-	{
-		kernel_tree "$commit"
-		cat "$TOP/config/lab.config"
-		for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do cat "$TOP/config/$f"; done
-		printf '%s\n' "$KARCH" "$@"
-		"${KCROSS}gcc" --version | head -n 1
-		"$RUSTC" --version 2>/dev/null
-	} | sha256sum | cut -c1-32
-}
-
-stamped() { grep -qx "$1" "$MATRIX/stamps" 2>/dev/null; }
-stamp() { echo "$1" >>"$MATRIX/stamps"; }
-
 # warnings LOG: the compiler's (and rustc's) warnings in a build log.
 warnings() {
 	grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$1"
@@ -148,8 +111,10 @@ warnings() {
 # scratch: make finds it up to date.  Otherwise what the series touches
 # is compiled again, so that its warnings show (FORCE=1 always does).
 checked_build() {
-	local name=$1 log=$2 src=$3 obj=$4 key rc=0
+	local name=$1 log=$2 src=$3 obj=$4 key rc=0 after
 	shift 4
+	# the number of the patch that SRC is at, for plain_make
+	after=$(printf '%s\n' "${COMMITS[@]}" | grep -nx "$(git -C "$src" rev-parse HEAD)" | cut -d: -f1)
 	mkdir -p "$obj"
 	if ! TREE=$src OBJ=$obj "$TOP/scripts/configure.sh" >"$log" 2>&1; then
 		problem "$name: configuration failed (log: ${log#"$TOP"/})" "$(tail -n 15 "$log")"
@@ -160,19 +125,19 @@ checked_build() {
 	# everything up to date (a stamped build) does not wait for the others.
 	if [ "$FORCE" = 1 ] || ! stamped "$key"; then
 		forget_series_objects "$obj" "$src" HEAD
-		exec 9>"$CACHE/kernel-build.lock"
-		flock -n 9 || { say "waiting for another kernel build on this machine to finish"; flock 9; }
+		build_lock
 	fi
 	try_step "$name" "$log" nice -n "${NICE:-10}" env TREE="$src" OBJ="$obj" \
 		bash -c '. "$0/scripts/lib.sh"; "${KMAKE[@]}" "$@"' "$TOP" "$@" || rc=$?
-	exec 9>&-
+	build_unlock
 	if [ "$rc" != 0 ]; then
 		problem "$name: the build failed (log: ${log#"$TOP"/})" \
-			"$(build_errors "$log")"
+			"$(build_errors "$log")"$'\n'"$(plain_make "$after" "$@")"
 		return 1
 	fi
 	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
-		problem "$name: compiler warnings (log: ${log#"$TOP"/})" "$(warnings "$log" | head -n 30)"
+		problem "$name: compiler warnings (log: ${log#"$TOP"/})" \
+			"$(warnings "$log" | head -n 30)"$'\n'"$(plain_make "$after" "$@")"
 		return 1
 	fi
 	stamp "$key"

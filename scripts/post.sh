@@ -117,8 +117,7 @@ prep() {
 	sed "s|@TOP@|$TOP|g" "$TOP/config/b4/$([ "$KERNEL_SERIES" = 1 ] && echo kernel || echo man-pages).b4-config" \
 		>"$TREE/.b4-config"
 	grep -qsx '/.b4-config' "$TREE/.git/info/exclude" || echo /.b4-config >>"$TREE/.git/info/exclude"
-	REV=$(sed -n 's/^Subject: \[PATCH v\([0-9]*\) .*/\1/p' "$cover" | head -n 1)
-	REV=${REV:-1}
+	REV=$(series_version "$cover")
 	# base-commit: the upstream commit (config/upstream-bases) in the
 	# mails; git resolves it to the base.
 	up=$(upstream_base)
@@ -150,11 +149,10 @@ committed() {
 # records: build/check.ok, and build/check-matrix.ok for the kernel
 # series); else make check runs first.
 checked() {
-	local series mseries
-	series=$(cat "${patches[@]}" "$cover" | sha256sum | cut -d' ' -f1)
-	mseries=$(cat "${patches[@]}" | sha256sum | cut -d' ' -f1)
+	local series
+	series=$(series_hash)
 	if grep -qx "$series bisect=1" "$BUILD/check.ok" 2>/dev/null &&
-		{ [ "$KERNEL_SERIES" = 0 ] || grep -qx "$mseries" "$BUILD/check-matrix.ok" 2>/dev/null; }; then
+		{ [ "$KERNEL_SERIES" = 0 ] || grep -qx "$series" "$BUILD/check-matrix.ok" 2>/dev/null; }; then
 		say "make check$SERIES_ARG passed on this series"
 		return
 	fi

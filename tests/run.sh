@@ -50,6 +50,30 @@ check "need_space: too little room says how much and what to do" 1 \
 	'^error: a demo needs about 999999 GB free in .*; [0-9]+ GB are free\. Free space' \
 	step "need_space $tmp/not-yet 999999 'a demo'"
 
+# The helpers that each job has one of (scripts/lib.sh).
+mkdir -p "$tmp/ser"
+printf 'From x\nSubject: [PATCH v3 0/2] toy\n\nbody\n' >"$tmp/ser/0000-cover-letter.patch"
+printf 'From x\nSubject: [PATCH v3 1/2] one\n\n' >"$tmp/ser/0001-one.patch"
+lib() { PATCHES=$tmp/ser bash -c '. "$0/scripts/lib.sh"; '"$1" "$TOP"; }
+check "series_version: [PATCH v3 0/2] is 3" 0 '^3$' lib series_version
+check "series_version: [PATCH 0/2], or no cover letter, is 1" 0 '^1 1$' \
+	lib 'printf "Subject: [PATCH 0/2] t\n\n" >"$PATCHES/v1"; echo $(series_version "$PATCHES/v1") $(series_version /none)'
+h1=$(lib series_hash)
+echo '{}' >"$tmp/ser/b4.json"
+check "series_hash: b4.json is not part of the series" 0 "^$h1\$" lib series_hash
+echo edit >>"$tmp/ser/0001-one.patch"
+hash_changed() { [ "$(lib series_hash)" != "$h1" ] && echo changed; }
+check "series_hash: ... an edited patch is" 0 '^changed$' hash_changed
+check "ccache_cc: KLLVM's clang through ccache" 0 '^CC=(ccache )?/usr/lib/llvm-19/bin/clang$' \
+	lib 'KLLVM=/usr/lib/llvm-19/bin/ ccache_cc'
+check "plain_make: the configuration and make a maintainer types, without ccache" 0 \
+	'^  make ARCH=i386 LLVM=/l/ bzImage$' lib 'KARCH=i386 KLLVM=/l/ plain_make 2 "CC=ccache clang" bzImage'
+( PIDFD_CACHE=$tmp/cache bash -c '. "$0/scripts/lib.sh"; build_lock; sleep 5' "$TOP" ) &
+sleep 1
+check "build_lock: a second kernel build waits, and says so" 124 '^==> waiting for another kernel build' \
+	env PIDFD_CACHE="$tmp/cache" timeout 2 bash -c '. "$0/scripts/lib.sh"; build_lock; echo got it' "$TOP"
+wait
+
 # What make check shows of a failed build: rustc's errors, each of them,
 # the linker's with the function it is in, and make's "***" line once.
 cat >"$tmp/rustc.log" <<'EOF'
