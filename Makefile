@@ -152,13 +152,8 @@ trailers: tree
 
 # send: the three series, each in a thread of its own, or SERIES= one.
 send: tree
-ifeq ($(SERIES),)
-	@$(S)/post.sh send
-	@SERIES=mainline $(S)/tree.sh && SERIES=mainline $(S)/post.sh send
-	@SERIES=man-pages $(S)/tree.sh && SERIES=man-pages $(S)/post.sh send
-else
-	@$(S)/post.sh send
-endif
+	@for s in $(or $(SERIES),kernel mainline man-pages); do \
+		SERIES=$$s $(S)/tree.sh && SERIES=$$s $(S)/post.sh send || exit; done
 
 test-tools: tree
 	@tests/run.sh

@@ -9,6 +9,7 @@
 #   arm64    cross-built with Rust, booted under qemu-system-aarch64: the
 #            C kselftests and the Rust KUnit doctests pass
 #   i386     the 32-bit kernel builds without warnings
+#   llvm     LLVM=1 (clang, ld.lld) with Rust builds without warnings
 #   static   W=1, sparse, kernel-doc, clippy, rustdoc: no new warning in
 #            what the series touches
 #
@@ -67,7 +68,7 @@ knobs=
 for v in BISECT BOOT; do
 	[ "${!v:-1}" = 1 ] || knobs="$knobs $v=${!v}"
 done
-series=$(cat "$PATCHES"/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | sha256sum | cut -d' ' -f1)
+series=$(series_hash)
 all_matrix=1
 for c in $MATRIX_CELLS; do
 	[[ " $CELLS " == *" $c "* ]] || all_matrix=0

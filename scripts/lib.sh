@@ -82,16 +82,19 @@ KMAKE=(make -C "$TREE" O="$OBJ" -j"$(($(nproc) + 1))" RUSTC="$RUSTC"
 # binutils) instead of gcc, as make LLVM=... does (the llvm cell).
 [ -z "${KLLVM:-}" ] || KMAKE+=(LLVM="$KLLVM")
 
-# is_placeholder ADDRESS: true for an address that nobody reads and that
-# must not sign anything: a no-reply address (like the project's own
-# placeholder identity, which the committed series carries), the
-# reserved .example and .invalid domains, git's guessed "(none)" hosts.
+# An address that nobody reads and that must not sign anything: a
+# no-reply address (like the project's own placeholder identity, which the
+# committed series carries), the reserved .example and .invalid domains,
+# git's guessed "(none)" hosts (shell patterns; b4 takes them as they are).
+PLACEHOLDERS='*noreply* *no-reply* *.example *.invalid *(none)* *@localhost'
 is_placeholder() {
-	local a
+	local a p list
 	a=$(tr '[:upper:]' '[:lower:]' <<<"$1")
-	case $a in
-	*noreply* | *no-reply* | *.example | *.invalid | *'(none)'* | *@localhost) return 0 ;;
-	esac
+	read -ra list <<<"$PLACEHOLDERS"
+	for p in "${list[@]}"; do
+		# shellcheck disable=SC2254 # a pattern; case: no extglob
+		case $a in $p) return 0 ;; esac
+	done
 	return 1
 }
 

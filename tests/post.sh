@@ -21,18 +21,21 @@ trap '[ -z "$srv" ] || kill "$srv" 2>/dev/null; rm -rf "$tmp"' EXIT
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=$tmp/gitconfig
 SENDER='Test Sender <sender@example.org>'
 API=linux-api@vger.kernel.org
+PLACEHOLDERS=$(bash -c '. "$0/scripts/lib.sh"; echo "$PLACEHOLDERS"' "$TOP")
 
 # outgoing NAME SERIES [CHECKER OPTIONS]: make send's dry run of SERIES,
 # and the checker's verdicts.
 outgoing() {
-	local name=$1 series=$2 out line mails patches tree
+	local name=$1 series=$2 out line mails patches tree rc
 	shift 2
 	check "$name: make send writes the mails with b4 send -o" 0 'dry run \([0-9]+ mails' \
 		env SERIES="$series" FROM="$SENDER" "$TOP/scripts/post.sh" send
 	read -r mails patches tree < <(SERIES=$series bash -c \
 		'. "$0/scripts/lib.sh"; echo "$BUILD/outgoing/$SERIES $PATCHES $TREE"' "$TOP")
 	out=$(python3 "$TOP/tests/check-outgoing.py" --mails "$mails" --patches "$patches" \
-		--tree "$tree" --sender "$SENDER" --always-cc "$API" "$@" 2>&1)
+		--tree "$tree" --sender "$SENDER" --always-cc "$API" --placeholders "$PLACEHOLDERS" "$@" 2>&1)
+	rc=$?
+	grep -q '^not ok' <<<"$out" || [ "$rc" = 0 ] || not_ok "$name: check-outgoing.py ran to the end" "$out"
 	while IFS= read -r line; do
 		case $line in
 		"ok - "*) ok "$name: ${line#ok - }" ;;
@@ -91,7 +94,8 @@ kill "$srv"
 srv=
 git config --global --remove-section sendemail
 check "toy: 3 mails went out" 0 '^3$' bash -c "ls '$tmp'/sent/*.eml | wc -l"
-check "toy: b4.json has v1's patches and Message-ID" 0 '"msgid": ".*@example.org"' cat "$tmp/patches/b4.json"
+check "toy: b4.json has v1's Message-ID" 0 '"msgid": ".*@example.org"' cat "$tmp/patches/b4.json"
+check "toy: ... and its patches, as committed" 0 "\"patches\": \"$(git -C "$tmp" rev-parse HEAD:patches)\"" cat "$tmp/patches/b4.json"
 commit "sent v1"
 check "toy: v1 is not sent twice" 1 'v1 was sent already .*make bump first' env SEND=yes "${POST[@]}" send
 
@@ -104,17 +108,19 @@ commit trailers
 
 "${TOY_GIT[@]}" rebase -q base -x 'if git log -1 --format=%s | grep -q "^kernel:"; then echo "int answer = 42; /* the answer */" >>kernel/answer.c; git commit -q -a --amend --no-edit; fi' 2>/dev/null
 "${TOY_ENV[@]}" "$TOP/scripts/export-series.sh" >/dev/null
+check "toy: make bump refuses patches/ that are not committed" 1 'commit .*patches/ first' "${POST[@]}" bump
 commit "patch 1 reworked"
 check "toy: make bump writes the v2 draft" 0 'v2: its draft, with the range-diff against v1' \
 	env CHANGES='- kernel: say what the answer is (Rae)' "${POST[@]}" bump
 # the cover letter's text, without the commit ids of the range-diff
 draft() { sed '1,/^$/d' "$OUT"/0000-*.eml | sed -E 's/^([0-9]+: +)[0-9a-f]{7,} (.) ([0-9]+: +)[0-9a-f]{7,}/\1 \2 \3/'; }
-check "toy: the draft's cover letter has the changelog with the link to v1" 0 \
-	'^- Link to v1: https://lore.kernel.org/r/.*@example.org$' draft
-check "toy: ... and the range-diff against v1 (patch 1 changed, patch 2 did not)" 0 \
-	'Range-diff versus v1:' draft
+changelog() { grep -A2 '^Changes in v2:$' "$tmp/v2-draft" | paste -sd'|'; }
 draft >"$tmp/v2-draft"
-check "toy: the range-diff shows the reworked line" 0 '^ +\+\+int answer = 42; /\* the answer \*/$' cat "$tmp/v2-draft"
+check "toy: the draft's cover letter has the changelog, the link to v1 last" 0 \
+	'^Changes in v2:\|- kernel: say what the answer is \(Rae\)\|- Link to v1: https://lore.kernel.org/r/.*@example.org$' changelog
+check "toy: ... and the range-diff against v1: patch 1's reworked line" 0 \
+	'^ +\+\+int answer = 42; /\* the answer \*/$' cat "$tmp/v2-draft"
+check "toy: ... patch 2's new trailers" 0 '^ +\+ +Reviewed-by: Rae Reviewer <rae@example.org>$' cat "$tmp/v2-draft"
 commit v2
 rm -rf "$tmp/b" "$OUT"
 "${TOY_ENV[@]}" "$TOP/scripts/tree.sh" >/dev/null

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""b4-replies.py SENT-DIR MBOX: an mbox of the thread in SENT-DIR (*.eml) and
+"""reply-mbox.py SENT-DIR MBOX: an mbox of the thread in SENT-DIR (*.eml) and
 two replies to patch 2, with a Reviewed-by and a Tested-by (tests/post.sh)."""
 import email, email.policy, email.utils, mailbox, sys, glob, os
 src, out = sys.argv[1], sys.argv[2]
