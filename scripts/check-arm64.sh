@@ -8,8 +8,7 @@
 # that reason.  BOOT=0 stops after the build.
 set -uo pipefail
 export KARCH=arm64 CELL=arm64
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/matrix-lib.sh"
+. "$(dirname "$0")/matrix-lib.sh"
 
 SRC=$BUILD/matrix-src
 OBJA=$BUILD/obj-arm64

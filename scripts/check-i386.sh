@@ -6,8 +6,7 @@
 # cast to u64 ...).  Objects in build/obj-i386, through ccache.
 set -uo pipefail
 export KARCH=i386 CELL=i386
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/matrix-lib.sh"
+. "$(dirname "$0")/matrix-lib.sh"
 
 SRC=$BUILD/matrix-src
 export CONFIG_FRAGMENTS=i386.config

@@ -7,8 +7,7 @@
 # through ccache.
 set -uo pipefail
 export CELL=llvm KLLVM=${KLLVM:-/usr/lib/llvm-19/bin/}
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/matrix-lib.sh"
+. "$(dirname "$0")/matrix-lib.sh"
 
 SRC=$BUILD/matrix-src
 [ -x "${KLLVM}clang" ] || die "no ${KLLVM}clang; make deps FOR=check installs clang-19, lld-19 and llvm-19"

@@ -23,26 +23,15 @@ export SERIES=man-pages
 . "$(dirname "$0")/lib.sh"
 
 SRC=${MAN_CHECK_SRC:-$BUILD/man-check-src}
-GIT=(git -c user.name="Series Checker" -c user.email="checker@localhost")
 
-tree_base
 for t in mandoc groff man col; do
 	command -v "$t" >/dev/null || die "$t is missing; run make deps (Debian packages mandoc, groff-base, man-db, bsdextrautils)"
 done
-series_files
-
-say "checking ${PATCHES#"$TOP"/}/: $n patch(es) on $(git -C "$TREE" log -1 --format=%s "$base")"
-
-# 1. The cover letter.
-check_cover_letter
-
-# 2. Subjects: numbering, and the page named (CONTRIBUTING.d/patches).
-k=0
+# 1, 2. The cover letter, the subjects and their numbering; each subject
+# names a page that its patch changes (CONTRIBUTING.d/patches).
+check_subjects
 for p in "${patches[@]}"; do
-	k=$((k + 1))
 	subj=$(header "$p" Subject)
-	[[ $subj == "[$prefix $k/$n] "* ]] ||
-		fail "$p" "subject does not start with [$prefix $k/$n]" "Subject: $subj"
 	mapfile -t pages < <(sed -n 's|^diff --git a/\(man/[^ ]*\) b/.*|\1|p' "$p")
 	named=0
 	for f in "${pages[@]}"; do
@@ -84,13 +73,7 @@ for p in "${patches[@]}"; do
 	k=$((k + 1))
 	echo "  [$k/$n] ${p#"$TOP"/}"
 	before=$(git -C "$SRC" rev-parse HEAD)
-	if ! out=$("${GIT[@]}" -C "$SRC" am --keep-cr "$p" 2>&1); then
-		fail "$p" "does not apply with git am on top of base$([ "$k" -gt 1 ] && echo " + patches 1-$((k - 1))")" \
-			"$(grep -v -e '^hint:' -e '^Applying:' <<<"$out")"
-		"${GIT[@]}" -C "$SRC" am --abort >/dev/null 2>&1
-		echo "    (patches after this one were not applied or checked)"
-		break
-	fi
+	am_next "$p" "$k" || break
 	mapfile -t pages < <(git -C "$SRC" diff --name-only --diff-filter=AM "$before" HEAD -- 'man/*')
 	[ ${#pages[@]} -gt 0 ] || continue
 	after=$(lint "$SRC" "${pages[@]}")
@@ -119,16 +102,7 @@ for p in "${patches[@]}"; do
 	done
 	[ -n "$new" ] || echo "    ok: ${pages[*]}"
 done
-if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
-	"$(git -C "$TREE" rev-parse 'HEAD^{tree}' 2>/dev/null)" ]; then
-	echo "note: ${TREE#"$TOP"/} differs from ${PATCHES#"$TOP"/}/ (not exported yet? make export SERIES=man-pages)"
-fi
-
-series=$(series_hash)
-ok=$BUILD/check.ok
-{ grep -v "^$series " "$ok" 2>/dev/null | tail -n 20
-  [ "$problems" -gt 0 ] || echo "$series bisect=1"; } >"$ok.tmp"
-mv "$ok.tmp" "$ok"
+check_done 1
 if [ "$problems" -gt 0 ]; then
 	echo "make check: $problems problem(s) in the man page series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export SERIES=man-pages, make check"
 	exit 1

@@ -10,8 +10,7 @@
 # BISECT=0 builds the final tree only; BOOT=0 does not boot it.
 set -uo pipefail
 export CELL=rustoff
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/matrix-lib.sh"
+. "$(dirname "$0")/matrix-lib.sh"
 
 SRC=$BUILD/matrix-bisect
 OBJR=$BUILD/obj-rustoff

@@ -28,25 +28,8 @@ BISECT=${BISECT:-1}
 SRC=${BISECT_SRC:-$BUILD/bisect-src}
 OBJB=${BISECT_OBJ:-$BUILD/obj-bisect}
 
-GIT=(git -c user.name="Series Checker" -c user.email="checker@localhost")
-
-tree_base
-series_files
-
-say "checking ${PATCHES#"$TOP"/}/: $n patch(es) on $(git -C "$TREE" log -1 --format=%s "$base")"
-
-# 1. The cover letter.
-check_cover_letter
-
-# 2. Subjects and numbering.
-k=0
-for p in "${patches[@]}"; do
-	k=$((k + 1))
-	subj=$(header "$p" Subject)
-	if [[ $subj != "[$prefix $k/$n] "* ]]; then
-		fail "$p" "subject does not start with [$prefix $k/$n]" "Subject: $subj"
-	fi
-done
+# 1, 2. The cover letter, the subjects and their numbering.
+check_subjects
 
 # 3. checkpatch.pl --strict, patch by patch, with the tree's own checkpatch
 # (and Debian's python3 for its spdxcheck.py: python3-ply, python3-git).
@@ -145,13 +128,7 @@ for p in "${patches[@]}"; do
 	k=$((k + 1))
 	tag=$(printf '%02d' "$k")
 	echo "  [$k/$n] ${p#"$TOP"/}"
-	if ! out=$("${GIT[@]}" -C "$SRC" am --keep-cr "$p" 2>&1); then
-		fail "$p" "does not apply with git am on top of base$([ "$k" -gt 1 ] && echo " + patches 1-$((k - 1))")" \
-			"$(grep -v -e '^hint:' -e '^Applying:' <<<"$out")"
-		"${GIT[@]}" -C "$SRC" am --abort >/dev/null 2>&1
-		echo "    (patches after this one were not applied, built or checked)"
-		break
-	fi
+	am_next "$p" "$k" || break
 	mapfile -t touched < <(git -C "$SRC" diff --name-only HEAD~1 HEAD -- '*.rs')
 	if [ ${#touched[@]} -gt 0 ]; then
 		log=$LOGS/check-rustfmt-$tag.log
@@ -199,20 +176,7 @@ for p in "${patches[@]}"; do
 		stamp "$key"
 	fi
 done
-if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
-	"$(git -C "$TREE" rev-parse 'HEAD^{tree}' 2>/dev/null)" ]; then
-	echo "note: ${TREE#"$TOP"/} differs from ${PATCHES#"$TOP"/}/ (not exported yet? make export$SERIES_ARG)"
-fi
-
-series=$(series_hash)
-# build/check.ok: one line a series that passed, "SHA256 bisect=0|1"; a
-# BISECT=0 pass does not erase a full one.
-ok=$BUILD/check.ok
-rec=$BISECT
-grep -qx "$series bisect=1" "$ok" 2>/dev/null && rec=1
-{ grep -v "^$series " "$ok" 2>/dev/null | tail -n 20
-  [ "$problems" -gt 0 ] || echo "$series bisect=$rec"; } >"$ok.tmp"
-mv "$ok.tmp" "$ok"
+check_done "$BISECT"
 if [ "$problems" -gt 0 ]; then
 	echo "make check: $problems problem(s) in the series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export$SERIES_ARG, make check$SERIES_ARG"
 	exit 1

@@ -19,8 +19,7 @@
 # (FORCE=1 checks anyway).
 set -uo pipefail
 export CELL=static
-. "$(dirname "$0")/lib.sh"
-. "$TOP/scripts/matrix-lib.sh"
+. "$(dirname "$0")/matrix-lib.sh"
 
 SRC=$BUILD/matrix-src
 BSRC=$BUILD/matrix-base

@@ -302,6 +302,53 @@ check_cover_letter() {
 	fi
 }
 
+# check_subjects: the start of make check on a series (series_files, the
+# cover letter, check_cover_letter) and each patch's subject: "[PATCH vN
+# k/n] " in order.
+check_subjects() {
+	local k=0 p subj
+	tree_base
+	series_files
+	say "checking ${PATCHES#"$TOP"/}/: $n patch(es) on $(git -C "$TREE" log -1 --format=%s "$base")"
+	check_cover_letter
+	for p in "${patches[@]}"; do
+		k=$((k + 1))
+		subj=$(header "$p" Subject)
+		[[ $subj == "[$prefix $k/$n] "* ]] ||
+			fail "$p" "subject does not start with [$prefix $k/$n]" "Subject: $subj"
+	done
+}
+
+# am_next PATCH K: git am of PATCH, the Kth, in the worktree $SRC; when it
+# does not apply: its FAIL with git's reason, the am undone, status 1.
+am_next() {
+	local out
+	out=$(git -C "$SRC" -c user.name="Series Checker" -c user.email=checker@localhost \
+		am --keep-cr "$1" 2>&1) && return
+	fail "$1" "does not apply with git am on top of base$([ "$2" -gt 1 ] && echo " + patches 1-$(($2 - 1))")" \
+		"$(grep -v -e '^hint:' -e '^Applying:' <<<"$out")"
+	git -C "$SRC" am --abort >/dev/null 2>&1
+	echo "    (the patches after this one were not applied or checked)"
+	return 1
+}
+
+# check_done BISECT: the end of make check on a series (after the git am
+# of all n patches into $SRC): a note if the tree is not what patches/
+# gives, and build/check.ok, one line a series that passed, "SHA256
+# bisect=0|1" (a BISECT=0 pass does not erase a full one).
+check_done() {
+	local series rec=$1 ok=$BUILD/check.ok
+	if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
+		"$(git -C "$TREE" rev-parse 'HEAD^{tree}' 2>/dev/null)" ]; then
+		echo "note: ${TREE#"$TOP"/} differs from ${PATCHES#"$TOP"/}/ (not exported yet? make export$SERIES_ARG)"
+	fi
+	series=$(series_hash)
+	grep -qx "$series bisect=1" "$ok" 2>/dev/null && rec=1
+	{ grep -v "^$series " "$ok" 2>/dev/null | tail -n 20
+	  [ "$problems" -gt 0 ] || echo "$series bisect=$rec"; } >"$ok.tmp"
+	mv "$ok.tmp" "$ok"
+}
+
 # header FILE NAME: the unfolded value of mail header NAME in FILE.
 header() {
 	awk -v name="$2" '
@@ -330,30 +377,37 @@ step_wait() {
 # run_step NAME LOG CMD...: run CMD with its output in LOG, show its
 # progress, and on failure point at the log's tail and stop.
 run_step() {
-	local name=$1 log=$2 start rc=0
-	shift 2
-	start=$(date +%s)
-	say "$name (log: ${log#"$TOP"/})"
-	"$@" >"$log" 2>&1 &
-	step_wait "$name" $! "$start" || rc=$?
+	local rc=0
+	: >"$2"
+	say "$1 (log: ${2#"$TOP"/})"
+	step "$@" || rc=$?
 	if [ "$rc" -ne 0 ]; then
-		echo "--- last lines of $log ---" >&2
-		tail -n 25 "$log" >&2
-		die "$name failed (exit $rc) after $(($(date +%s) - start)) s; full log: $log"
+		echo "--- last lines of $2 ---" >&2
+		tail -n 25 "$2" >&2
+		die "$1 failed (exit $rc) after $step_secs s; full log: $2"
 	fi
-	echo "    $name: done in $(($(date +%s) - start)) s"
+	echo "    $1: done in $step_secs s"
 }
 
 # try_step NAME LOG CMD...: run CMD with its output added to LOG, show
 # its progress, return its status.
 try_step() {
+	local rc=0
+	echo "  $1 (log: ${2#"$TOP"/})"
+	step "$@" || rc=$?
+	echo "    $1: $([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)") in $step_secs s"
+	return "$rc"
+}
+
+# step NAME LOG CMD...: CMD in the background, its output added to LOG,
+# its elapsed time shown every 30 s; its status, and step_secs.
+step() {
 	local name=$1 log=$2 start rc=0
 	shift 2
 	start=$(date +%s)
-	echo "  $name (log: ${log#"$TOP"/})"
 	"$@" >>"$log" 2>&1 &
 	step_wait "$name" $! "$start" || rc=$?
-	echo "    $name: $([ "$rc" = 0 ] && echo ok || echo "FAILED (exit $rc)") in $(($(date +%s) - start)) s"
+	step_secs=$(($(date +%s) - start))
 	return "$rc"
 }
 

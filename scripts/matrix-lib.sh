@@ -1,11 +1,12 @@
 # Shared helpers of the cells of make check's build matrix
-# (scripts/check-*.sh): sourced after lib.sh, not run.
+# (scripts/check-*.sh), with lib.sh's: sourced, not run.
 #
 # A cell prints "FAIL <cell>: <what>" with the details under it for each
 # problem, "SKIP <cell>: <what>" for what it could not check, and ends
 # with one result line; it writes that result for the table of
 # check-matrix.sh to build/matrix/result-<cell>.
 # shellcheck shell=bash
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MATRIX=$BUILD/matrix
 mkdir -p "$MATRIX"

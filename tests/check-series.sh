@@ -22,68 +22,55 @@ check "check: the clean toy series passes" 0 'ready to send \(\[PATCH 0/2\], 2 p
 check "check: BISECT=0 says the builds were skipped" 0 'builds not checked: BISECT=0' \
 	"${CHECK[@]}" BISECT=0 "$CS"
 
-# broken NAME: a copy of the series in $tmp/NAME to break; prints its path.
-broken() {
-	rm -rf "${tmp:?}/$1"
-	cp -r "$tmp/patches" "$tmp/$1"
-	echo "$tmp/$1"
+# breaking NAME FILE SED...: d, a copy of the series in $tmp/NAME, with
+# sed -i SED... applied to FILE in it.  mcheck NAME WANT RE [VAR=...]: make
+# check on $d (BISECT=0 unless VAR= says otherwise) exits WANT, saying RE.
+breaking() {
+	local name=$1 file=$2
+	shift 2
+	rm -rf "${tmp:?}/$name"
+	cp -r "$tmp/patches" "$tmp/$name"
+	d=$tmp/$name
+	sed -i "$@" "$d/$file"
+}
+mcheck() {
+	local name=$1 want=$2 re=$3
+	shift 3
+	check "check: $name" "$want" "$re" "${CHECK[@]}" PATCHES="$d" BISECT=0 "$@" "$CS"
 }
 
-d=$(broken trailing)
-sed -i 's/^+int answer = 42;$/+int answer = 42; /' "$d/$P1"
-check "check: a trailing space fails checkpatch, naming the patch" 1 \
-	"FAIL $d/$P1: checkpatch.pl --strict: total: 1 errors" \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
-check "check: checkpatch's own message and line are shown" 1 \
-	'ERROR: trailing whitespace' "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking trailing "$P1" 's/^+int answer = 42;$/+int answer = 42; /'
+mcheck "a trailing space fails checkpatch, naming the patch" 1 "FAIL $d/$P1: checkpatch.pl --strict: total: 1 errors"
+mcheck "checkpatch's own message and line are shown" 1 'ERROR: trailing whitespace'
 
-d=$(broken nosob)
-sed -i '/^Signed-off-by: /d' "$d/$P2"
-check "check: a missing Signed-off-by fails, naming the patch" 1 \
-	"FAIL $d/$P2: checkpatch.pl --strict: total: 1 errors" \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
-check "check: ... and says what is missing" 1 "Missing Signed-off-by" \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking nosob "$P2" '/^Signed-off-by: /d'
+mcheck "a missing Signed-off-by fails, naming the patch" 1 "FAIL $d/$P2: checkpatch.pl --strict: total: 1 errors"
+mcheck "... and says what is missing" 1 "Missing Signed-off-by"
 
 # v2's patch 4 lost a line that began with "#[export]": a reword in an
 # editor strips it as a comment.
-d=$(broken comment)
-sed -i 's/^Give Rust code the answer/#[export] gives C the answer.\n&/' "$d/$P2"
-check "check: a message line that git would strip as a comment fails" 1 \
-	"Commit log lines starting with '#' are dropped by git as comments" \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking comment "$P2" 's/^Give Rust code the answer/#[export] gives C the answer.\n&/'
+mcheck "a message line that git would strip as a comment fails" 1 \
+	"Commit log lines starting with '#' are dropped by git as comments"
 
-d=$(broken nobuild)
-sed -i 's/^+int answer = 42;$/+int answer = 42/' "$d/$P1"
-check "check: a patch that does not build fails, naming the patch" 1 \
-	"FAIL $d/$P1: the lab kernel does not build after this patch" \
-	"${CHECK[@]}" PATCHES="$d" "$CS"
-check "check: the compiler's error is shown" 1 "kernel/answer.c:3:.*error" \
-	"${CHECK[@]}" PATCHES="$d" "$CS"
-check "check: a patch that does not build passes with BISECT=0 (no build)" 0 \
-	'builds not checked' "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking nobuild "$P1" 's/^+int answer = 42;$/+int answer = 42/'
+mcheck "a patch that does not build fails, naming the patch" 1 \
+	"FAIL $d/$P1: the lab kernel does not build after this patch" BISECT=1
+mcheck "the compiler's error is shown" 1 "kernel/answer.c:3:.*error" BISECT=1
+mcheck "a patch that does not build passes with BISECT=0 (no build)" 0 'builds not checked'
 
-d=$(broken warning)
-sed -i 's/^+int answer = 42;$/+static int answer = 42;/' "$d/$P1"
-check "check: a new compiler warning fails, naming the patch" 1 \
-	"FAIL $d/$P1: compiler warnings after this patch" \
-	"${CHECK[@]}" PATCHES="$d" "$CS"
+breaking warning "$P1" 's/^+int answer = 42;$/+static int answer = 42;/'
+mcheck "a new compiler warning fails, naming the patch" 1 "FAIL $d/$P1: compiler warnings after this patch" BISECT=1
 
-d=$(broken rustfmt)
-sed -i 's/^+pub const ANSWER: i32 = 42;$/+pub const ANSWER: i32 =  42;/' "$d/$P2"
-check "check: unformatted Rust fails rustfmtcheck, naming the patch and file" 1 \
-	"FAIL $d/$P2: rustfmtcheck: not formatted: rust/answer.rs" \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking rustfmt "$P2" 's/^+pub const ANSWER: i32 = 42;$/+pub const ANSWER: i32 =  42;/'
+mcheck "unformatted Rust fails rustfmtcheck, naming the patch and file" 1 \
+	"FAIL $d/$P2: rustfmtcheck: not formatted: rust/answer.rs"
 
-d=$(broken noapply)
-sed -i 's/^-int answer;$/-int answer = 7;/' "$d/$P1"
-check "check: a patch that does not apply fails, naming the patch" 1 \
-	"FAIL $d/$P1: does not apply with git am on top of base" \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking noapply "$P1" 's/^-int answer;$/-int answer = 7;/'
+mcheck "a patch that does not apply fails, naming the patch" 1 "FAIL $d/$P1: does not apply with git am on top of base"
 
-d=$(broken cover)
-sed -i -e 's/^Subject: \[PATCH 0\/2\] .*/Subject: [PATCH 0\/2] *** SUBJECT HERE ***/' \
-	-e '/^This series/d' -e '/^base-commit:/d' "$d/0000-cover-letter.patch"
+breaking cover 0000-cover-letter.patch -e 's/^Subject: \[PATCH 0\/2\] .*/Subject: [PATCH 0\/2] *** SUBJECT HERE ***/' \
+	-e '/^This series/d' -e '/^base-commit:/d'
 out=$("${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS" 2>&1)
 for what in "has no title" "has no body" "no base-commit: line"; do
 	check "check: cover letter: $what" 0 "FAIL $d/0000-cover-letter.patch: .*$what" \
@@ -95,42 +82,32 @@ check "check: base-commit: must be the upstream commit that config/upstream-base
 	'base-commit: [0-9a-f]{40} is not the upstream commit of the base \(0123456789abcdef0123456789abcdef01234567' \
 	"${CHECK[@]}" UPSTREAM_BASES="$tmp/bases" BISECT=0 "$CS"
 
-d=$(broken uncovered)
+breaking uncovered "$P1" -e ''
 printf '%s\n' '// SPDX-License-Identifier: GPL-2.0' '' 'int extra;' >"$tmp/b/linux/lib/extra.c"
 "${TOY_GIT[@]}" add lib/extra.c
 "${TOY_GIT[@]}" commit -q -s -m "lib: add extra" -m "Add a file that only THE REST covers."
 "${TOY_GIT[@]}" format-patch -q --zero-commit -3 --cover-letter --base=base -o "$d" >/dev/null
 "${TOY_GIT[@]}" reset -q --hard HEAD~1
-check "check: a new file that no MAINTAINERS entry covers fails, naming patch and file" 1 \
-	"FAIL $d/0003-lib-add-extra.patch: adds files that no MAINTAINERS entry covers" \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
-check "check: ... a new file that an entry covers passes (rust/answer.rs)" 1 \
-	"ok $d/0002-rust-add-the-answer.patch" "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+mcheck "a new file that no MAINTAINERS entry covers fails, naming patch and file" 1 \
+	"FAIL $d/0003-lib-add-extra.patch: adds files that no MAINTAINERS entry covers"
+mcheck "... a new file that an entry covers passes (rust/answer.rs)" 1 "ok $d/0002-rust-add-the-answer.patch"
 
 # A Fixes: tag: checked against config/upstream-commits, not the history
 # (checkpatch.pl's UNKNOWN_COMMIT_ID), which a tarball import lacks.
-d=$(broken fixes)
-sed -i 's/^Signed-off-by: /Fixes: c8134b5f13ae ("pidfd: add CLONE_PIDFD_AUTOKILL")\n&/' "$d/$P1"
-check "check: a Fixes: tag of a commit in config/upstream-commits passes" 0 \
-	"ok $d/$P1" "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking fixes "$P1" 's/^Signed-off-by: /Fixes: c8134b5f13ae ("pidfd: add CLONE_PIDFD_AUTOKILL")\n&/'
+mcheck "a Fixes: tag of a commit in config/upstream-commits passes" 0 "ok $d/$P1"
 sed -i 's/^Fixes: c8134b5f13ae ("pidfd: add CLONE_PIDFD_AUTOKILL")/Fixes: c8134b5f13ae ("pidfd: add CLONE_AUTOKILL")/' "$d/$P1"
-check "check: a Fixes: tag with the wrong subject fails, naming the patch" 1 \
-	"FAIL $d/$P1: a Fixes: tag names an unknown commit" "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+mcheck "a Fixes: tag with the wrong subject fails, naming the patch" 1 "FAIL $d/$P1: a Fixes: tag names an unknown commit"
 sed -i 's/^Fixes: c8134b5f13ae (/Fixes: 0123456789ab (/' "$d/$P1"
-check "check: a Fixes: tag of an unknown commit fails, saying where to add it" 1 \
-	'Fixes: 0123456789ab .*not in config/upstream-commits' "${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+mcheck "a Fixes: tag of an unknown commit fails, saying where to add it" 1 \
+	'Fixes: 0123456789ab .*not in config/upstream-commits'
 
-d=$(broken numbering)
-sed -i 's/^Subject: \[PATCH 2\/2\]/Subject: [PATCH v2 2\/2]/' "$d/$P2"
-check "check: a subject with the wrong version or number fails" 1 \
-	"FAIL $d/$P2: subject does not start with \[PATCH 2/2\]" \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking numbering "$P2" 's/^Subject: \[PATCH 2\/2\]/Subject: [PATCH v2 2\/2]/'
+mcheck "a subject with the wrong version or number fails" 1 "FAIL $d/$P2: subject does not start with \[PATCH 2/2\]"
 
 # make bump without CHANGES= leaves an EDITME in the changelog.
-d=$(broken editme)
-sed -i 's/^This series gives/EDITME: &/' "$d/0000-cover-letter.patch"
-check "check: an EDITME left in the cover letter fails" 1 'FAIL .*0000-cover-letter.patch: .*EDITME' \
-	"${CHECK[@]}" PATCHES="$d" BISECT=0 "$CS"
+breaking editme 0000-cover-letter.patch 's/^This series gives/EDITME: &/'
+mcheck "an EDITME left in the cover letter fails" 1 'FAIL .*0000-cover-letter.patch: .*EDITME'
 
 # make check on the man page series (scripts/check-manpages.sh), on the
 # materialised build/man-pages: the real series passes, and a page that
