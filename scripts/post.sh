@@ -3,7 +3,8 @@
 #
 #   post.sh send            the mails, from b4 send -o, in build/outgoing/<series>
 #                           (a dry run); SEND=yes: b4 send, with your
-#                           sendemail.* configuration, once make check passed
+#                           sendemail.* configuration, once make check passed;
+#                           SEND=reflect: b4 send --reflect, to you alone
 #   post.sh bump            vN -> vN+1: b4 prep --force-revision,
 #                           "Changes in vN+1:" (CHANGES=, LINK=), make
 #                           export, the vN+1 draft; vN recorded in b4.json
@@ -217,7 +218,11 @@ send() {
 	"${G[@]}" symbolic-ref HEAD "refs/heads/$SB"
 	# get_maintainer.pl's recipients, into the copy of the cover letter
 	[ "$KERNEL_SERIES" = 0 ] || quiet_b4 prep --auto-to-cc
-	if [ "${SEND:-no}" != yes ]; then
+	if [ "${SEND:-no}" = reflect ]; then
+		b4 send --reflect || die "b4 send --reflect failed (above)"
+		say "v$REV went to you alone (b4 send --reflect): nothing recorded"
+		return
+	elif [ "${SEND:-no}" != yes ]; then
 		rm -rf "$OUT"
 		# an SMTP server named, or b4 picks its web endpoint even for -o
 		quiet_b4 -c sendemail.smtpserver=localhost send -o "$OUT"

@@ -88,6 +88,11 @@ srv=$!
 for _ in $(seq 100); do [ -f "$tmp/sent/port" ] && break; sleep 0.1; done
 git config --global sendemail.smtpserver 127.0.0.1
 git config --global sendemail.smtpserverport "$(cat "$tmp/sent/port")"
+check "toy: SEND=reflect sends v1 with b4 send --reflect" 0 'went to you alone' \
+	bash -c 'yes "" | env SEND=reflect "$@" send' - "${POST[@]}"
+check "toy: ... 3 mails, to the sender alone" 0 '^3 to: sender@example.org$' \
+	bash -c "cat '$tmp'/sent/*.env | grep '^to: ' | sort | uniq -c | sed 's/^ *//'"
+mkdir -p "$tmp/reflected" && mv "$tmp"/sent/*.e* "$tmp/reflected/"
 check "toy: SEND=yes sends v1 with b4 send, and records it in b4.json" 0 'sent v1 \(.*@example.org\); commit' \
 	bash -c 'yes "" | env SEND=yes "$@" send' - "${POST[@]}"
 kill "$srv"
