@@ -139,8 +139,8 @@ else
 endif
 
 # One cell of make check's matrix alone (with its table line): check-CELL
-# for each scripts/check-CELL.sh that check-matrix.sh knows (lib.sh's
-# MATRIX_CELLS); it refuses any other name.
+# for series and each cell of lib.sh's MATRIX_CELLS (scripts/check-CELL.sh);
+# check-matrix.sh refuses any other name (after make tree).
 check-%: tree
 	@CELLS=$* $(S)/check-matrix.sh
 

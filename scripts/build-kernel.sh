@@ -11,7 +11,7 @@ need_space "$OBJ" 6 "a kernel build"
 # CCACHE=1 compiles through ccache (as make check does): the reference
 # kernel of make compare is a fresh unpack, whose dates tell make nothing.
 cc=()
-[ -z "${CCACHE:-}" ] || cc=("$(ccache_cc)")
+[ -z "${CCACHE:-}" ] || cc=("$(ccache_cc "$KCROSS")")
 log=$LOGS/kernel-build$([ "$OBJ" = "$BUILD/obj" ] || echo "-${OBJ##*/}").log
 log=${BUILD_LOG:-$log}
 run_step "kernel build ($(basename "$OBJ"))" "$log" "${KMAKE[@]}" "${cc[@]}" "$@" "$KIMAGE"

@@ -15,7 +15,8 @@ if [ -n "$KCROSS" ]; then
 	cross=(ARCH="$KARCH" CROSS_COMPILE="$KCROSS" USERCFLAGS="-isystem $userland/usr/include")
 	ldflags="-static -L$userland/usr/lib/aarch64-linux-gnu"
 fi
-# The headers are made in $OBJ, which a kernel build may be writing.
+# The headers and the kselftests are made in $OBJ, which a kernel build
+# may be writing: the build lock, through the install.
 build_lock
 run_step "kernel headers" "$LOGS/headers$sfx.log" "${KMAKE[@]}" headers
 rm -rf "$KSFT.new"

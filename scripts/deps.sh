@@ -69,11 +69,18 @@ arm64-gcc | check | have aarch64-linux-gnu-gcc                  | gcc-aarch64-li
 arm64-libc| check | [ -f /usr/aarch64-linux-gnu/lib/libc.a ]    | libc6-dev-arm64-cross  | libc6-dev-arm64-cross
 qemu-arm  | check | qemu_ok qemu-system-aarch64                 | qemu-system-arm        | qemu-system-arm
 sparse    | check | have sparse                                 | sparse                 | sparse
-llvm      | check | [ -x /usr/lib/llvm-19/bin/clang ] && [ -x /usr/lib/llvm-19/bin/ld.lld ] | clang-19,lld-19,llvm-19 | clang-19,lld-19,llvm-19
+llvm      | check | llvm_ok                                     | clang-19,lld-19,llvm-19 | clang-19,lld-19,llvm-19
 clippy    | check | [ -x "$CLIPPY_DRIVER" ]                     | rust-web-clippy        | rust-clippy
 EOF
 
 have() { command -v "$1" >/dev/null; }
+# LLVM 19's tools that make LLVM=/usr/lib/llvm-19/bin/ uses (the llvm cell).
+llvm_ok() {
+	local t
+	for t in clang ld.lld llvm-ar llvm-nm llvm-objcopy llvm-strip; do
+		[ -x "/usr/lib/llvm-19/bin/$t" ] || return 1
+	done
+}
 have_sbin() { have "$1" || [ -x "/usr/sbin/$1" ]; }	# not in a user's PATH
 header() { [ -f "/usr/include/$1" ] || [ -f "/usr/include/$(gcc -dumpmachine 2>/dev/null)/$1" ]; }
 # The Rust toolchain that the kernel builds with: rustc and rustdoc of at

@@ -3,6 +3,8 @@
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${PIDFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pidfd-lifecycle}
+# One ccache for every build of the project (ccache_cc).
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 # SERIES picks the series and its tree:
 #   kernel     patches/ on Linux 6.19.11, in build/linux (the default)
 #   mainline   mainline/ on the newest mainline release Debian serves
@@ -113,13 +115,11 @@ build_lock() {
 build_unlock() { exec 9>&-; }
 
 # ccache_cc [CROSS_PREFIX]: the CC= argument of a kernel make: gcc, or
-# KLLVM's clang, through ccache when there is one (one cache for every
-# build of the project).
+# KLLVM's clang, through ccache (CCACHE_DIR) when there is one.
 ccache_cc() {
 	local cc=${1:-}gcc
 	[ -z "${KLLVM:-}" ] || cc=${KLLVM}clang
 	if command -v ccache >/dev/null; then
-		export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 		echo "CC=ccache $cc"
 	else
 		echo "CC=$cc"
@@ -165,6 +165,10 @@ plain_make() {
 	[ "$KARCH" = x86_64 ] || args+=("ARCH=$KARCH")
 	[ -z "$KCROSS" ] || args+=("CROSS_COMPILE=$KCROSS")
 	[ -z "${KLLVM:-}" ] || args+=("LLVM=$KLLVM")
+	# the Rust tools when the fragments, the last one winning, want Rust
+	# shellcheck disable=SC2086 # one path per word
+	[ "$(grep -hE '^(# )?CONFIG_RUST[= ]' $frags | tail -n 1)" != CONFIG_RUST=y ] ||
+		args+=("RUSTC=$RUSTC" "BINDGEN=$BINDGEN" "LIBCLANG_PATH=$LIBCLANG_PATH")
 	echo "again, on the base with patches 1-$after applied (git am):"
 	echo "  make ${args[*]}${args[*]:+ }tinyconfig"
 	echo "  scripts/kconfig/merge_config.sh -m .config $frags"
@@ -214,7 +218,7 @@ upstream_base() {
 series_version() {
 	local v
 	v=$(header "${1:-$PATCHES/0000-cover-letter.patch}" Subject 2>/dev/null |
-		sed -nE 's/^\[PATCH v([0-9]+) [0-9]+\/[0-9]+\].*/\1/p')
+		sed -nE 's/^\[([^]]* )?v([0-9]+)( [^]]*)?\].*/\2/p')
 	echo "${v:-1}"
 }
 
@@ -223,10 +227,8 @@ series_version() {
 # check's records (build/check.ok, build/check-matrix.ok) and its cache of
 # the series' commits are keyed by.
 series_hash() {
-	local f
-	f=$(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' | sort)
-	# shellcheck disable=SC2086 # one path per word
-	cat /dev/null $f | sha256sum | cut -d' ' -f1
+	find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' -print0 | sort -z |
+		xargs -0 -r cat | sha256sum | cut -d' ' -f1
 }
 
 # tree_is_series: true when $TREE is $PATCHES as exported or applied: its
@@ -328,7 +330,7 @@ am_next() {
 	fail "$1" "does not apply with git am on top of base$([ "$2" -gt 1 ] && echo " + patches 1-$(($2 - 1))")" \
 		"$(grep -v -e '^hint:' -e '^Applying:' <<<"$out")"
 	git -C "$SRC" am --abort >/dev/null 2>&1
-	echo "    (the patches after this one were not applied or checked)"
+	echo "    (the patches after this one were not applied, built or checked)"
 	return 1
 }
 

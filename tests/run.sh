@@ -51,28 +51,40 @@ check "need_space: too little room says how much and what to do" 1 \
 	step "need_space $tmp/not-yet 999999 'a demo'"
 
 # The helpers that each job has one of (scripts/lib.sh).
-mkdir -p "$tmp/ser"
-printf 'From x\nSubject: [PATCH v3 0/2] toy\n\nbody\n' >"$tmp/ser/0000-cover-letter.patch"
-printf 'From x\nSubject: [PATCH v3 1/2] one\n\n' >"$tmp/ser/0001-one.patch"
-lib() { PATCHES=$tmp/ser bash -c '. "$0/scripts/lib.sh"; '"$1" "$TOP"; }
+mkdir -p "$tmp/a series"
+ser=$tmp/a\ series
+printf 'From x\nSubject: [PATCH v3 0/2] toy\n\nbody\n' >"$ser/0000-cover-letter.patch"
+printf 'From x\nSubject: [PATCH v3 1/2] one\n\n' >"$ser/0001-one.patch"
+lib() { PATCHES=$ser PIDFD_CACHE=$tmp/cache bash -c '. "$0/scripts/lib.sh"; '"$1" "$TOP"; }
 check "series_version: [PATCH v3 0/2] is 3" 0 '^3$' lib series_version
-check "series_version: [PATCH 0/2], or no cover letter, is 1" 0 '^1 1$' \
-	lib 'printf "Subject: [PATCH 0/2] t\n\n" >"$PATCHES/v1"; echo $(series_version "$PATCHES/v1") $(series_version /none)'
+subjects() {
+	lib 'for s in "[PATCH 0/2] t" "[PATCH v2 RESEND 0/2] t" "[PATCH RFC v4 0/2] t" \
+			"[PATCH v5 0/2] a title\n folded"; do
+		printf "Subject: $s\n\n" >"$PATCHES/c"; printf "%s " "$(series_version "$PATCHES/c")"
+	done; series_version /none'
+}
+check "series_version: none, RESEND, RFC, folded, no file" 0 '^1 2 4 5 1$' subjects
 h1=$(lib series_hash)
-echo '{}' >"$tmp/ser/b4.json"
-check "series_hash: b4.json is not part of the series" 0 "^$h1\$" lib series_hash
-echo edit >>"$tmp/ser/0001-one.patch"
+echo '{}' >"$ser/b4.json"
+check "series_hash: b4.json is not part of the series (a path with a space)" 0 "^$h1\$" lib series_hash
+echo edit >>"$ser/0001-one.patch"
 hash_changed() { [ "$(lib series_hash)" != "$h1" ] && echo changed; }
 check "series_hash: ... an edited patch is" 0 '^changed$' hash_changed
-check "ccache_cc: KLLVM's clang through ccache" 0 '^CC=(ccache )?/usr/lib/llvm-19/bin/clang$' \
-	lib 'KLLVM=/usr/lib/llvm-19/bin/ ccache_cc'
+check "ccache_cc: KLLVM's clang, and one ccache under the project's cache" 0 \
+	"^CC=ccache /usr/lib/llvm-19/bin/clang $tmp/cache/ccache\$" \
+	lib 'echo $(KLLVM=/usr/lib/llvm-19/bin/ ccache_cc) $(bash -c "echo \$CCACHE_DIR")'
 check "plain_make: the configuration and make a maintainer types, without ccache" 0 \
-	'^  make ARCH=i386 LLVM=/l/ bzImage$' lib 'KARCH=i386 KLLVM=/l/ plain_make 2 "CC=ccache clang" bzImage'
-( PIDFD_CACHE=$tmp/cache bash -c '. "$0/scripts/lib.sh"; build_lock; sleep 5' "$TOP" ) &
-sleep 1
+	'^  make ARCH=i386 LLVM=/l/ RUSTC=[^ ]+ BINDGEN=[^ ]+ LIBCLANG_PATH=[^ ]+ bzImage$' \
+	lib 'KARCH=i386 KLLVM=/l/ plain_make 2 "CC=ccache clang" bzImage'
+check "plain_make: ... no Rust tools where a fragment turns Rust off" 0 '^  make bzImage$' \
+	lib 'CONFIG_FRAGMENTS=rustoff.config plain_make 2 bzImage'
+( PIDFD_CACHE=$tmp/cache bash -c '. "$0/scripts/lib.sh"; build_lock; touch "$1"; sleep 10' "$TOP" "$tmp/locked" ) &
+holder=$!
+for _ in $(seq 100); do [ -e "$tmp/locked" ] && break; sleep 0.1; done
 check "build_lock: a second kernel build waits, and says so" 124 '^==> waiting for another kernel build' \
 	env PIDFD_CACHE="$tmp/cache" timeout 2 bash -c '. "$0/scripts/lib.sh"; build_lock; echo got it' "$TOP"
-wait
+kill "$holder" 2>/dev/null
+wait 2>/dev/null
 
 # What make check shows of a failed build: rustc's errors, each of them,
 # the linker's with the function it is in, and make's "***" line once.
