@@ -88,41 +88,41 @@ help:
 	@echo 'make doctor     what was found, what is missing for which target'
 	@echo 'make clean      remove build/ (the download cache is kept)'
 
-# Each goal installs what it lacks, and only that (scripts/deps.sh).
+# Each goal installs what it lacks, and only that (scripts/fetch/deps.sh).
 deps:
 ifneq ($(NODEPS),1)
-	@$(S)/deps.sh $(or $(filter-out deps doctor,$(MAKECMDGOALS)),$(FOR),test)
+	@$(S)/fetch/deps.sh $(or $(filter-out deps doctor,$(MAKECMDGOALS)),$(FOR),test)
 endif
 
 doctor:
-	@$(S)/deps.sh --report $(or $(FOR),check)
+	@$(S)/fetch/deps.sh --report $(or $(FOR),check)
 
 # The kernel tree (build/linux) and the man-pages tree (build/man-pages).
 tree: deps
-	@$(S)/tree.sh
-	@SERIES=man-pages $(S)/tree.sh
+	@$(S)/series/tree.sh
+	@SERIES=man-pages $(S)/series/tree.sh
 
 kernel: tree
-	@$(S)/build-kernel.sh
+	@$(S)/build/kernel.sh
 
 selftests: tree
-	@$(S)/build-selftests.sh
+	@$(S)/build/selftests.sh
 
 initramfs: selftests
-	@$(S)/initramfs.sh
+	@$(S)/build/initramfs.sh
 
 run: kernel initramfs
-	@$(S)/run-tests.sh
+	@$(S)/run/kselftests.sh
 
 boot: kernel initramfs
-	@if [ -n "$(CMD)" ]; then $(S)/boot.sh --cmd '$(subst ','\'',$(CMD))'; \
-	else $(S)/boot.sh --shell; fi
+	@if [ -n "$(CMD)" ]; then $(S)/run/boot.sh --cmd '$(subst ','\'',$(CMD))'; \
+	else $(S)/run/boot.sh --shell; fi
 
 shell: kernel initramfs
-	@$(S)/boot.sh --shell
+	@$(S)/run/boot.sh --shell
 
 export:
-	@$(S)/export-series.sh
+	@$(S)/series/export.sh
 
 .PHONY: check bump send trailers test-check test-send
 
@@ -130,30 +130,30 @@ export:
 # names.
 check: tree
 ifeq ($(SERIES),)
-	@rc=0; $(S)/check-matrix.sh || rc=1; \
-	SERIES=man-pages $(S)/check-manpages.sh || rc=1; exit $$rc
+	@rc=0; $(S)/check/matrix.sh || rc=1; \
+	SERIES=man-pages $(S)/check/man-pages.sh || rc=1; exit $$rc
 else ifeq ($(SERIES),man-pages)
-	@$(S)/check-manpages.sh
+	@$(S)/check/man-pages.sh
 else
-	@$(S)/check-matrix.sh
+	@$(S)/check/matrix.sh
 endif
 
 # One cell of make check's matrix alone (with its table line): check-CELL
-# for series and each cell of lib.sh's MATRIX_CELLS (scripts/check-CELL.sh);
-# check-matrix.sh refuses any other name (after make tree).
+# for series and each cell of lib.sh's MATRIX_CELLS (scripts/check/CELL.sh);
+# check/matrix.sh refuses any other name (after make tree).
 check-%: tree
-	@CELLS=$* $(S)/check-matrix.sh
+	@CELLS=$* $(S)/check/matrix.sh
 
 bump: tree
-	@$(S)/post.sh bump
+	@$(S)/post/b4.sh bump
 
 trailers: tree
-	@$(S)/post.sh trailers '$(MBOX)'
+	@$(S)/post/b4.sh trailers '$(MBOX)'
 
 # send: the three series, each in a thread of its own, or SERIES= one.
 send: tree
 	@for s in $(or $(SERIES),kernel mainline man-pages); do \
-		SERIES=$$s $(S)/tree.sh && SERIES=$$s $(S)/post.sh send || exit; done
+		SERIES=$$s $(S)/series/tree.sh && SERIES=$$s $(S)/post/b4.sh send || exit; done
 
 test-tools: tree
 	@tests/run.sh
@@ -161,22 +161,22 @@ test-tools: tree
 # make check's own tests on a toy series, then the series cell of the
 # matrix on the real series without its builds (CI has no time for them).
 test-check: tree
-	@tests/check-series.sh
+	@tests/make-check.sh
 	@$(MAKE) --no-print-directory check-series BISECT=0
 
 test-send: tree
-	@SERIES=mainline $(S)/tree.sh && SERIES=man-pages $(S)/tree.sh
+	@SERIES=mainline $(S)/series/tree.sh && SERIES=man-pages $(S)/series/tree.sh
 	@tests/post.sh
 
 # The comparison with mainline, smaller in make test: 6000 fuzz cases,
 # the Rust kernel only (CONFIG_RUST=n's build and boot, about 7 min cold,
 # do not fit CI's 45 minutes; CONFIGS="rust rustoff" adds them).
 compare: kernel initramfs
-	@$(S)/compare.sh
+	@$(S)/compare/run.sh
 
 test-compare: kernel initramfs
 	@FUZZ_ITERATIONS=$(or $(FUZZ_ITERATIONS),1000) CONFIGS='$(or $(CONFIGS),rust)' \
-		$(S)/compare.sh
+		$(S)/compare/run.sh
 
 # The mainline series built, booted and tested as make run does.
 .PHONY: test-mainline
@@ -194,7 +194,7 @@ test-debug:
 
 .PHONY: bench
 bench: tree
-	@$(S)/bench.sh
+	@$(S)/bench/run.sh
 
 clean:
 	rm -rf build

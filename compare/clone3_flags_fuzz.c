@@ -2,7 +2,7 @@
 /*
  * clone3_flags_fuzz: random clone3() calls around CLONE_AUTOREAP, CLONE_NNP
  * and CLONE_PIDFD_AUTOKILL, the engine of make compare.  It has no oracle:
- * it records what each call did, and scripts/compare.py compares the
+ * it records what each call did, and scripts/compare/compare.py compares the
  * record of our kernel with mainline's, case by case.  Mainline's answer
  * is the oracle.  Runs as root in the lab guest (static, x86_64).
  *

@@ -2,7 +2,7 @@
 # In the guest, for make compare: run the installed kselftests (pidfd and
 # clone3) with run_kselftest.sh as make run does, the KTAP into
 # OUT/ksft.log; then the fuzzer (compare/clone3_flags_fuzz.c, which
-# compare-boot.sh adds to the initramfs), its record of every case into
+# scripts/compare/boot.sh adds to the initramfs), its record of every case into
 # OUT/fuzz.log (on the host's share: too many lines for the serial
 # console).  The knobs of the stress test and the fuzzer come in the
 # environment.

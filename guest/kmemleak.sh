@@ -5,7 +5,7 @@
 #   kmemleak.sh clear    before the tests: scan, and forget the suspects
 #                        that the boot left (not ours to judge)
 #   kmemleak.sh report   after them: scan, and give the verdict as a KTAP
-#                        result that scripts/report.py counts: "not ok"
+#                        result that scripts/run/report.py counts: "not ok"
 #                        with the suspects, or when kmemleak cannot scan
 #
 # kmemleak reports an object on the second scan that finds it

@@ -19,7 +19,7 @@ SERIES=${SERIES:-kernel}
 BUILD=${BUILD:-$TOP/build$([ "$SERIES" != mainline ] || echo /mainline)}
 KERNEL_SERIES=1
 SERIES_FRAGMENTS=
-# The cells of make check's build matrix besides "series" (check-matrix.sh).
+# The cells of make check's build matrix besides "series" (scripts/check/matrix.sh).
 MATRIX_CELLS="rustoff arm64 i386 llvm static"
 KNOWN_FAILURES=$TOP/config/known-failures
 case $SERIES in
@@ -65,7 +65,7 @@ arm64) KIMAGE=Image KIMAGE_PATH=arch/arm64/boot/Image
 *) echo "error: KARCH=$KARCH: want x86_64, arm64 or i386" >&2; exit 1 ;;
 esac
 # The tools, each overridable: Debian's rustc (the rustup one has no
-# rust-src), bindgen (cargo's, else Debian's; scripts/deps.sh checks the
+# rust-src), bindgen (cargo's, else Debian's; scripts/fetch/deps.sh checks the
 # version), libclang 19 for bindgen.
 RUSTC=${RUSTC:-/usr/bin/rustc}
 RUSTDOC=${RUSTDOC:-/usr/bin/rustdoc}
@@ -223,7 +223,7 @@ series_version() {
 }
 
 # series_hash: the checksum of the series in $PATCHES, cover letter
-# included: what the tree's .git/series-stamp (scripts/tree.sh), make
+# included: what the tree's .git/series-stamp (scripts/series/tree.sh), make
 # check's records (build/check.ok, build/check-matrix.ok) and its cache of
 # the series' commits are keyed by.
 series_hash() {

@@ -1,5 +1,5 @@
 #!/bin/bash
-# make send, bump and trailers (scripts/post.sh, over b4).  The three
+# make send, bump and trailers (scripts/post/b4.sh, over b4).  The three
 # series' mails as b4 send -o writes them, checked by
 # tests/check-outgoing.py (threading, recipients, linux-api, stable on the
 # fix, the sender's Signed-off-by, git am on the base).  On a toy series:
@@ -29,7 +29,7 @@ outgoing() {
 	local name=$1 series=$2 out line mails patches tree rc
 	shift 2
 	check "$name: make send writes the mails with b4 send -o" 0 'dry run \([0-9]+ mails' \
-		env SERIES="$series" FROM="$SENDER" "$TOP/scripts/post.sh" send
+		env SERIES="$series" FROM="$SENDER" "$TOP/scripts/post/b4.sh" send
 	read -r mails patches tree < <(SERIES=$series bash -c \
 		'. "$0/scripts/lib.sh"; echo "$BUILD/outgoing/$SERIES $PATCHES $TREE"' "$TOP")
 	out=$(python3 "$TOP/tests/check-outgoing.py" --mails "$mails" --patches "$patches" \
@@ -66,7 +66,7 @@ fi
 commit() { git -C "$tmp" add patches && git -C "$tmp" -c user.name=P -c user.email=p@localhost commit -q -m "$1"; }
 echo '{"change-id": "20261205-toy-0123456789ab"}' >"$tmp/patches/b4.json"
 git -C "$tmp" init -q && commit v1
-POST=("${TOY_ENV[@]}" FROM="$SENDER" "$TOP/scripts/post.sh")
+POST=("${TOY_ENV[@]}" FROM="$SENDER" "$TOP/scripts/post/b4.sh")
 OUT=$tmp/b/outgoing/kernel
 export GIT_COMMITTER_NAME="Toy Dev" GIT_COMMITTER_EMAIL=dev@example.org
 
@@ -112,7 +112,7 @@ check "toy: ... and to no other patch" 1 '^$' grep -l 'Reviewed-by\|Tested-by' "
 commit trailers
 
 "${TOY_GIT[@]}" rebase -q base -x 'if git log -1 --format=%s | grep -q "^kernel:"; then echo "int answer = 42; /* the answer */" >>kernel/answer.c; git commit -q -a --amend --no-edit; fi' 2>/dev/null
-"${TOY_ENV[@]}" "$TOP/scripts/export-series.sh" >/dev/null
+"${TOY_ENV[@]}" "$TOP/scripts/series/export.sh" >/dev/null
 check "toy: make bump refuses patches/ that are not committed" 1 'commit .*patches/ first' "${POST[@]}" bump
 commit "patch 1 reworked"
 check "toy: make bump writes the v2 draft" 0 'v2: its draft, with the range-diff against v1' \
@@ -128,7 +128,7 @@ check "toy: ... and the range-diff against v1: patch 1's reworked line" 0 \
 check "toy: ... patch 2's new trailers" 0 '^ +\+ +Reviewed-by: Rae Reviewer <rae@example.org>$' cat "$tmp/v2-draft"
 commit v2
 rm -rf "$tmp/b" "$OUT"
-"${TOY_ENV[@]}" "$TOP/scripts/tree.sh" >/dev/null
+"${TOY_ENV[@]}" "$TOP/scripts/series/tree.sh" >/dev/null
 "${POST[@]}" send >/dev/null 2>&1
 check "toy: after make clean and make tree, make send writes the same v2 draft" 0 '^$' \
 	diff "$tmp/v2-draft" <(draft)

@@ -10,7 +10,7 @@ KUNIT=$TOP/build/linux/tools/testing/kunit/kunit.py
 tmp=$(mktemp -d)
 trap '[ -z "${http:-}" ] || kill "$http" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-X=$TOP/scripts/check-exports.sh
+X=$TOP/scripts/check/rust-exports.sh
 check "exports: v1's hook and kill exported to modules are caught" 1 \
 	'Task17kill_thread_group' "$X" "$F/exports-v1.h"
 check "exports: a KUnit wrapper named after autokill is no export of a kill" 0 \
@@ -24,7 +24,7 @@ check "exports: a missing header is an error" 1 'no /nonexistent.h: build' \
 mkdir -p "$tmp/fakebin"
 for t in apt-get apt-cache dpkg-query; do ln -s "$F/apt/fake" "$tmp/fakebin/$t"; done
 cp -r "$F/apt/bookworm" "$tmp/no-bpo" && rm "$tmp/no-bpo/sim-bpo"
-plan() { FAKE_APT=$1 PATH=$tmp/fakebin:$PATH PIDFD_CACHE=$tmp/cache "$TOP/scripts/deps.sh" --plan qemu-system-x86; }
+plan() { FAKE_APT=$1 PATH=$tmp/fakebin:$PATH PIDFD_CACHE=$tmp/cache "$TOP/scripts/fetch/deps.sh" --plan qemu-system-x86; }
 check "deps: a plan that removes qemu-utils is refused; backports has its version" 0 \
 	'^apt-get .*-t [a-z]+-backports install -y -q qemu-system-x86 $' plan "$F/apt/bookworm"
 plan_lines() { plan "$1" | wc -l; }
@@ -114,7 +114,7 @@ check "build_errors: the linker's undefined reference, with its function" 0 '^1$
 	errors "$tmp/ld.log" "in function .pidfd_autokill_release"
 check "build_errors: ... and the symbol" 0 '^1$' errors "$tmp/ld.log" "undefined reference to .pidfs_autokill"
 
-R=$TOP/scripts/report.py
+R=$TOP/scripts/run/report.py
 check "report: passing kselftest log" 0 '^3 passed, 0 failed, 1 skipped$' \
 	"$R" --kselftest "$F/ksft-pass.log"
 check "report: failures, a timeout and a crash each count" 1 \
@@ -194,28 +194,28 @@ tar -C "$tmp" -cJf "$tmp/toy.tar.xz" toy
 env1=(env BUILD=$tmp/b1 PIDFD_CACHE=$tmp/cache KERNEL_SRC=$tmp/toy.tar.xz
       PATCHES=$tmp/patches)
 check "tree: imports a base and tags it" 0 'tree at .*0 patch' \
-	"${env1[@]}" "$TOP/scripts/tree.sh"
+	"${env1[@]}" "$TOP/scripts/series/tree.sh"
 g=(git -C "$tmp/b1/linux" -c user.name=T -c user.email=t@localhost)
 printf 'int x = 1;\n' >"$tmp/b1/linux/kernel/a.c"
 "${g[@]}" commit -qam 'kernel: set x' -m 'Because.' -s
 "${g[@]}" notes add -m 'A note for reviewers.' -m 'Second paragraph.'
 "${g[@]}" config branch.master.description "$(printf 'toy: a series\n\nIt sets x.')"
 check "export: writes the patch and a cover letter" 0 'exported 1 patch' \
-	"${env1[@]}" "$TOP/scripts/export-series.sh"
+	"${env1[@]}" "$TOP/scripts/series/export.sh"
 check "export: base-commit recorded" 0 'base-commit: [0-9a-f]{40}' \
 	cat "$tmp/patches/0000-cover-letter.patch"
 check "export: a second export changes nothing" 0 'up to date' \
-	"${env1[@]}" "$TOP/scripts/export-series.sh"
+	"${env1[@]}" "$TOP/scripts/series/export.sh"
 env2=(env BUILD=$tmp/b2 PIDFD_CACHE=$tmp/cache KERNEL_SRC=$tmp/toy.tar.xz
       PATCHES=$tmp/patches)
 check "tree: a fresh tree applies the series" 0 'tree at .*1 patch' \
-	"${env2[@]}" "$TOP/scripts/tree.sh"
+	"${env2[@]}" "$TOP/scripts/series/tree.sh"
 check "tree: the same base commit id everywhere" 0 '^$' \
 	diff <(git -C "$tmp/b1/linux" rev-parse base) \
 	     <(git -C "$tmp/b2/linux" rev-parse base)
 cp -r "$tmp/patches" "$tmp/patches.before"
 check "export: from the fresh tree, byte for byte the same" 0 'up to date' \
-	"${env2[@]}" "$TOP/scripts/export-series.sh"
+	"${env2[@]}" "$TOP/scripts/series/export.sh"
 check "export: cover letter survives the round trip" 0 '^$' \
 	diff -r "$tmp/patches.before" "$tmp/patches"
 check "export: notes below --- survive the round trip" 0 'Second paragraph' \
@@ -224,14 +224,14 @@ touch -m -d 2001-01-01T12:00:00Z "$tmp/b2/linux/kernel/a.c"
 sed -i 's/^It sets x\.$/It sets x, nothing else./' "$tmp/patches/0000-cover-letter.patch"
 check "tree: re-applying the series keeps the mtime of unchanged files" 0 \
 	'^2001-01-01 12:00$' "${env2[@]}" bash -c \
-	"'$TOP/scripts/tree.sh' >/dev/null && date -u -r '$tmp/b2/linux/kernel/a.c' '+%F %R'"
+	"'$TOP/scripts/series/tree.sh' >/dev/null && date -u -r '$tmp/b2/linux/kernel/a.c' '+%F %R'"
 check "tree: the change of the series was applied" 0 'nothing else' \
 	git -C "$tmp/b2/linux" config branch.master.description
 printf 'int x = 2;\n' >"$tmp/b2/linux/kernel/a.c"
 "${g[@]/b1/b2}" commit -qam 'kernel: set x again' -s
 printf 'oops\n' >>"$tmp/patches/0001-kernel-set-x.patch"
 check "tree: refuses to drop work that was not exported" 1 'export the tree first' \
-	"${env2[@]}" "$TOP/scripts/tree.sh"
+	"${env2[@]}" "$TOP/scripts/series/tree.sh"
 # A base that config/upstream-bases lists: base-commit: names its
 # upstream commit, which no import has, rather than the import commit.
 printf '%s Linux 0.0.1\n' 0123456789abcdef0123456789abcdef01234567 >"$tmp/bases"
@@ -240,7 +240,7 @@ check "export: base-commit: is the upstream commit of a listed base" 0 \
 	'^base-commit: 0123456789abcdef0123456789abcdef01234567$' \
 	env BUILD="$tmp/b1" PIDFD_CACHE="$tmp/cache" PATCHES="$tmp/patches.up" \
 	UPSTREAM_BASES="$tmp/bases" bash -c \
-	"'$TOP/scripts/export-series.sh' >/dev/null && cat '$tmp/patches.up/0000-cover-letter.patch'"
+	"'$TOP/scripts/series/export.sh' >/dev/null && cat '$tmp/patches.up/0000-cover-letter.patch'"
 
 # SERIES= picks the series; the mainline one lives under build/mainline/.
 where() { env -u BUILD -u TREE -u OBJ -u PATCHES "$@" bash -c '. "$0/scripts/lib.sh"; echo "$TREE $OBJ $PATCHES $LOGS $SERIES_FRAGMENTS"' "$TOP"; }
@@ -252,11 +252,11 @@ check "series: the default series is the 6.19 one, with Rust" 0 \
 check "series: an unknown SERIES is a clear error" 1 'SERIES=bogus: kernel, mainline or man-pages' \
 	where SERIES=bogus
 check "series: SERIES=mainline messages name it" 1 'run make tree SERIES=mainline first' \
-	env SERIES=mainline BUILD="$tmp/b5" "$TOP/scripts/export-series.sh"
+	env SERIES=mainline BUILD="$tmp/b5" "$TOP/scripts/series/export.sh"
 
 check "fetch: a missing KERNEL_SRC is a clear error" 1 'KERNEL_SRC=/nonexistent does not exist' \
-	env KERNEL_SRC=/nonexistent BUILD=$tmp/b3 "$TOP/scripts/fetch-base.sh"
-# fetch-source.sh against a stand-in apt configuration (APT_CONFIG) whose
+	env KERNEL_SRC=/nonexistent BUILD=$tmp/b3 "$TOP/scripts/fetch/base-kernel.sh"
+# fetch/debian-source.sh against a stand-in apt configuration (APT_CONFIG) whose
 # Debian entry names a fake, signed archive on 127.0.0.1 (mirror "a",
 # toy 1.0); MIRROR= points at another (mirror "b", toy 1.1).
 # fetched CMD...: run CMD, keep its output and status for seen.
@@ -311,7 +311,7 @@ fetch_tests() {
 		"$port" "$www/b/debian/key.gpg" "$url" >"$tmp/etc2/apt/sources.list"
 	printf 'Dir::Etc "%s/etc2/apt/";\n' "$tmp" >"$tmp/apt2.conf"
 	fs=(env APT_CONFIG=$tmp/apt.conf SUITES=sid SOURCES_SHA256=$sums
-	    "$TOP/scripts/fetch-source.sh")
+	    "$TOP/scripts/fetch/debian-source.sh")
 	fetched env PIDFD_CACHE="$tmp/c1" "${fs[@]}" toy 1.1 1.0
 	check "fetch: the mirror is read from the apt sources (deb822)" 0 \
 		"^mirror: $url/a/debian \\(from $etc/sources.list.d/debian.sources\\)$" seen
@@ -348,9 +348,9 @@ fetch_tests() {
 }
 fetch_tests
 
-# compare.py on a fixture run: mainline and ours, then each with one thing
+# compare/compare.py on a fixture run: mainline and ours, then each with one thing
 # changed.
-C=$TOP/scripts/compare.py
+C=$TOP/scripts/compare/compare.py
 cmp_run() { # NAME KSFT-SED [CONSOLE-SED [FUZZ-SED]]: a run, from the fixture
 	rm -rf "$tmp/cmp/$1"
 	mkdir -p "$tmp/cmp/$1"
@@ -360,7 +360,7 @@ cmp_run() { # NAME KSFT-SED [CONSOLE-SED [FUZZ-SED]]: a run, from the fixture
 }
 cmp_run m ''
 printf '# none\n' >"$tmp/none"
-cmp() { # OURS [EXPECTED [MORE...]]: compare.py of mainline (m, or $MAIN) against it
+cmp() { # OURS [EXPECTED [MORE...]]: compare/compare.py of mainline (m, or $MAIN) against it
 	local ours=$1 exp=${2:-$tmp/none}
 	shift $(($# < 2 ? $# : 2))
 	"$C" --mainline "$tmp/cmp/${MAIN:-m}" --ours "$tmp/cmp/$ours" \
@@ -432,7 +432,7 @@ notes() { cmp "$@" | grep -c '^NOTE' || true; }
 check "compare: ... and names no KUnit entry as unused" 0 '^0$' notes nokunit "$tmp/exp" --no-kunit
 
 check "boot: no kernel is a clear error" 1 'no kernel at .*make kernel' \
-	env BUILD=$tmp/b3 "$TOP/scripts/boot.sh" --cmd true
+	env BUILD=$tmp/b3 "$TOP/scripts/run/boot.sh" --cmd true
 
 # boot.sh stopped (Ctrl-C, a kill of its job) must not leave QEMU behind,
 # although timeout(1) puts QEMU in a process group of its own: a stand-in
@@ -445,7 +445,7 @@ boot_stops_qemu() {
 	: >"$tmp/initrd"
 	# In a process group of its own, as a job started from a shell.
 	setsid env BUILD="$tmp/b4" KERNEL="$tmp/bzImage" INITRD="$tmp/initrd" \
-		QEMU="$tmp/qemu" ACCEL=tcg "$TOP/scripts/boot.sh" --cmd true \
+		QEMU="$tmp/qemu" ACCEL=tcg "$TOP/scripts/run/boot.sh" --cmd true \
 		>/dev/null 2>&1 &
 	b=$!
 	for i in $(seq 100); do [ -s "$tmp/qemu.pid" ] && break; sleep 0.1; done
@@ -464,7 +464,7 @@ check "boot: stopping boot.sh stops QEMU" 0 'QEMU stopped' boot_stops_qemu
 
 
 # make check's matrix: the rustoff cell's expectations, new warnings.
-E=$TOP/scripts/expect-ksft.py
+E=$TOP/scripts/run/expect.py
 K=$F/ksft-rustoff.log
 printf 'pass pidfd:pidfd_autoreap_test\nskip pidfd:pidfd_autokill_test does not support CLONE_PIDFD_AUTOKILL\n' >"$tmp/exp-ok"
 check "expect: cases that pass and cases that skip for the reason given" 0 \
@@ -483,7 +483,7 @@ echo 'line ^# # kernel takes: CLONE_AUTOREAP CLONE_NNP CLONE_PIDFD_AUTOKILL \(' 
 check "expect: a line the output lacks fails" 1 'no line of the output matches' \
 	"$E" "$tmp/exp-line" "$K"
 
-W=$TOP/scripts/new-warnings.py
+W=$TOP/scripts/check/new-warnings.py
 printf 'kernel/fork.c\nrust/kernel/pid.rs\n' >"$tmp/w-files"
 printf '%s\n' '/b/kernel/fork.c:100:5: warning: old [-Wx]' \
 	'/b/kernel/exit.c:1:1: warning: not touched' >"$tmp/w-base"

@@ -53,7 +53,7 @@ EOF
 	mkdir -p "$dir/patches"
 	TOY_ENV=(env BUILD="$dir/b" PIDFD_CACHE="$dir/cache" PATCHES="$dir/patches"
 		 KERNEL_SRC="$dir/toy.tar.xz")
-	"${TOY_ENV[@]}" "$TOP/scripts/tree.sh" >/dev/null || return 1
+	"${TOY_ENV[@]}" "$TOP/scripts/series/tree.sh" >/dev/null || return 1
 	TOY_GIT=(git -C "$dir/b/linux" -c user.name="Toy Dev" -c user.email=dev@example.org)
 
 	printf '%s\n' '// SPDX-License-Identifier: GPL-2.0' '' 'int answer = 42;' \
@@ -77,9 +77,9 @@ EOF
 		-m "Give Rust code the answer as a constant, and name who looks after it."
 	"${TOY_GIT[@]}" config branch.master.description \
 		"$(printf 'toy: the answer\n\nThis series gives the toy kernel its answer, in C and in Rust.')"
-	"${TOY_ENV[@]}" "$TOP/scripts/export-series.sh" >/dev/null
+	"${TOY_ENV[@]}" "$TOP/scripts/series/export.sh" >/dev/null
 }
 
 # The build that make check runs after each patch of the toy series.
-# shellcheck disable=SC2016 # expanded by check-series.sh
+# shellcheck disable=SC2016 # expanded by scripts/check/series.sh
 TOY_BUILD='mkdir -p "$OBJ" && for f in kernel/*.c; do cc -Wall -c "$f" -o "$OBJ/$(basename "$f" .c).o" || exit; done'

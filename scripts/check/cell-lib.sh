@@ -1,0 +1,180 @@
+# Shared helpers of the cells of make check's build matrix
+# (scripts/check/<cell>.sh), with lib.sh's: sourced, not run.
+#
+# A cell prints "FAIL <cell>: <what>" with the details under it for each
+# problem, "SKIP <cell>: <what>" for what it could not check, and ends
+# with one result line; it writes that result for the table of
+# check/matrix.sh to build/matrix/result-<cell>.
+# shellcheck shell=bash
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+
+MATRIX=$BUILD/matrix
+mkdir -p "$MATRIX"
+CELL=${CELL:?set CELL before sourcing matrix-lib.sh}
+FORCE=${FORCE:-0}
+cell_problems=0
+cell_skips=()
+cell_start=$(date +%s)
+rm -f "$MATRIX/result-$CELL"
+
+# problem WHAT [DETAILS]: record a failure of this cell and print it.
+problem() {
+	cell_problems=$((cell_problems + 1))
+	echo "FAIL $CELL: $1"
+	[ -z "${2:-}" ] || sed 's/^/    /' <<<"$2"
+}
+
+# skipped WHAT: something this cell could not check, and why.
+skipped() {
+	cell_skips+=("$1")
+	echo "SKIP $CELL: $1"
+}
+
+# finish SUMMARY: the cell's result line and record; exit status 1 if any
+# problem was recorded.
+finish() {
+	local status=pass secs=$(($(date +%s) - cell_start)) what=$1
+	[ "$cell_problems" = 0 ] || { status=fail; what="$cell_problems problem(s); $what"; }
+	[ ${#cell_skips[@]} = 0 ] || what="$what; ${#cell_skips[@]} skipped"
+	printf '%s\t%s\t%s\n' "$status" "$secs" "$what" >"$MATRIX/result-$CELL"
+	echo "$(tr a-z A-Z <<<"$status") $CELL: $what ($secs s)"
+	[ "$status" = pass ]
+}
+
+# series: the series in patches/ as commits of the tree (series-commits.sh,
+# cached by the patches' content).  Sets COMMITS and SERIES_PATCHES (one
+# entry a patch, in order) and BASE.
+series() {
+	local key cache
+	BASE=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
+		die "$TREE has no tag \"base\"; run make tree"
+	key=$(echo "$BASE $(series_hash)" | sha256sum | cut -c1-16)
+	cache=$MATRIX/series-$key
+	if [ ! -s "$cache" ]; then
+		"$TOP/scripts/series/as-commits.sh" >"$cache.tmp" || { rm -f "$cache.tmp"; return 1; }
+		mv "$cache.tmp" "$cache"
+	fi
+	mapfile -t COMMITS < <(cut -d' ' -f1 "$cache")
+	mapfile -t SERIES_PATCHES < <(cut -d' ' -f2- "$cache")
+}
+
+# worktree_at DIR COMMIT: DIR, a worktree of the tree, checked out at
+# COMMIT (made on first use).  A checkout only rewrites the files that
+# differ, so the object directories built from DIR stay incremental.
+# Locks DIR for this process (fd 7): one cell at a time on a worktree.
+worktree_at() {
+	local dir=$1 commit=$2
+	exec 7>"$dir.lock"
+	flock -n 7 || { say "waiting for another make check using ${dir#"$TOP"/}"; flock 7; }
+	if [ -e "$dir/.git" ] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		[ "$(git -C "$dir" rev-parse HEAD)" = "$commit" ] &&
+			[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] && return 0
+		git -C "$dir" checkout -q -f --detach "$commit"
+	else
+		rm -rf "$dir"
+		git -C "$TREE" worktree prune
+		say "making the worktree ${dir#"$TOP"/}"
+		git -C "$TREE" worktree add -q --detach "$dir" "$commit"
+	fi
+}
+
+# touched [COMMIT]: the files the series changes, base..COMMIT (default
+# the last patch), one a line.
+touched() {
+	git -C "$TREE" diff --name-only "$BASE" "${1:-${COMMITS[-1]}}"
+}
+
+# forget_series_objects OBJ SRC COMMIT: remove from OBJ every target that
+# was built from a file the series changes up to COMMIT (kbuild's .cmd
+# files list each target's sources and headers), so that the next make
+# compiles them again and their warnings are seen again (ccache replays
+# a C compiler's warnings on a hit).
+forget_series_objects() {
+	local obj=$1 src=$2 files cmd
+	files=$(touched "$3" | sed "s|^|$src/|")
+	[ -n "$files" ] || return 0
+	find "$obj" -name '.*.cmd' -print0 2>/dev/null |
+		xargs -0 -r grep -lF -f <(echo "$files") 2>/dev/null |
+		while IFS= read -r cmd; do
+			rm -f "$(dirname "$cmd")/$(basename "$cmd" .cmd | sed 's/^\.//')"
+		done
+}
+
+# warnings LOG: the compiler's (and rustc's) warnings in a build log.
+warnings() {
+	grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$1"
+}
+
+# checked_build NAME LOG SRC OBJ MAKE-ARGS...: configure and build SRC in
+# OBJ with the fragments of CONFIG_FRAGMENTS; a failure or a compiler
+# warning is a problem of the cell (returns 1).  A build that passed on
+# exactly this source, configuration and toolchain is not rebuilt from
+# scratch: make finds it up to date.  Otherwise what the series touches
+# is compiled again, so that its warnings show (FORCE=1 always does).
+checked_build() {
+	local name=$1 log=$2 src=$3 obj=$4 key rc=0 after
+	shift 4
+	# the number of the patch that SRC is at, for plain_make
+	after=$(printf '%s\n' "${COMMITS[@]}" | grep -nx "$(git -C "$src" rev-parse HEAD)" | cut -d: -f1)
+	mkdir -p "$obj"
+	if ! TREE=$src OBJ=$obj "$TOP/scripts/build/configure.sh" >"$log" 2>&1; then
+		problem "$name: configuration failed (log: ${log#"$TOP"/})" "$(tail -n 15 "$log")"
+		return 1
+	fi
+	key=$(build_key "$(git -C "$src" rev-parse HEAD)" "$@")
+	# One kernel build at a time on the machine; a make that finds
+	# everything up to date (a stamped build) does not wait for the others.
+	if [ "$FORCE" = 1 ] || ! stamped "$key"; then
+		forget_series_objects "$obj" "$src" HEAD
+		build_lock
+	fi
+	try_step "$name" "$log" nice -n "${NICE:-10}" env TREE="$src" OBJ="$obj" \
+		bash -c '. "$0/scripts/lib.sh"; "${KMAKE[@]}" "$@"' "$TOP" "$@" || rc=$?
+	build_unlock
+	if [ "$rc" != 0 ]; then
+		problem "$name: the build failed (log: ${log#"$TOP"/})" \
+			"$(build_errors "$log")"$'\n'"$(plain_make "$after" "$@")"
+		return 1
+	fi
+	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
+		problem "$name: compiler warnings (log: ${log#"$TOP"/})" \
+			"$(warnings "$log" | head -n 30)"$'\n'"$(plain_make "$after" "$@")"
+		return 1
+	fi
+	stamp "$key"
+}
+
+# A boot that passed on exactly the same kernel image, kselftests (their
+# content: the install is redone each time) and guest is not done again,
+# nor are its expectations, unless FORCE=1: with nothing changed, make
+# check then takes minutes, not the half hour of the arm64 boot under TCG.
+# boot_passed_before FILE...: true when a boot of the kernel in $OBJ with
+# the kselftests installed in $OBJ passed before, with FILES (the
+# expectations, the cell's script) as they are now; sets boot_key for
+# boot_passed.  The cells set OBJ after lib.sh, so not lib.sh's $KSFT.
+boot_passed_before() {
+	local ksft=$OBJ/kselftest-install
+	boot_key=
+	[ -d "$ksft" ] || return 1
+	boot_key=boot-$( {
+		sha256sum "$OBJ/$KIMAGE_PATH" "$TOP/guest/init" "$TOP/scripts/run/kselftests.sh" "$@" |
+			cut -d' ' -f1
+		(cd "$ksft" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
+	} | sha256sum | cut -c1-32)
+	[ "$FORCE" != 1 ] && [ -s "$MATRIX/$boot_key" ]
+}
+
+# boot_passed SUMMARY: record that the boot of boot_passed_before passed,
+# with the summary that finish reports for it.
+boot_passed() { [ -z "$boot_key" ] || echo "$1" >"$MATRIX/$boot_key"; }
+
+# finish_if_booted_before WHAT FILE...: when boot_passed_before FILE...
+# holds, finish the cell with WHAT and the recorded summary, and exit.
+finish_if_booted_before() {
+	local what=$1
+	shift
+	boot_passed_before "$@" || return 0
+	echo "  this kernel passed the boot with these kselftests before: not booted again (FORCE=1 boots)"
+	finish "$what; boots: $(cat "$MATRIX/$boot_key") (unchanged, not booted again)"
+	exit
+}

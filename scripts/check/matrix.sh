@@ -1,0 +1,82 @@
+#!/bin/bash
+# make check: the series checks (check/series.sh: checkpatch, git am,
+# rustfmt, the lab kernel's bisect build) and the build matrix, one cell a
+# script, each also runnable alone (make check-CELL):
+#
+#   series   scripts/check/series.sh
+#   rustoff  CONFIG_RUST=n: each patch builds; the final tree boots, the
+#            kselftests give what config/expect-rustoff says
+#   arm64    cross-built with Rust, booted under qemu-system-aarch64: the
+#            C kselftests and the Rust KUnit doctests pass
+#   i386     the 32-bit kernel builds without warnings
+#   llvm     LLVM=1 (clang, ld.lld) with Rust builds without warnings
+#   static   W=1, sparse, kernel-doc, clippy, rustdoc: no new warning in
+#            what the series touches
+#
+# CELLS="rustoff i386" picks cells; BISECT=0 skips the per-patch builds
+# (series, rustoff), BOOT=0 the boots (rustoff, arm64), FORCE=1 rebuilds
+# and rechecks what passed before unchanged.  Ends with a table; exits 1
+# if a cell failed.  When every cell but series ran in full and passed,
+# build/check-matrix.ok records the series (a real make send needs it).
+set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+# (SERIES=mainline: series, i386 and static.  Its kernel has no Rust, so
+# rustoff would repeat series, and arm64, which is there for Rust's
+# per-architecture types, is not worth its half-hour boot.)
+ALL="series $MATRIX_CELLS"
+CELLS=${CELLS:-$ALL}
+MATRIX=$BUILD/matrix
+mkdir -p "$MATRIX"
+for c in $CELLS; do
+	[[ " $ALL " == *" $c "* ]] || die "unknown cell \"$c\" in CELLS (cells: $ALL)"
+done
+
+start=$(date +%s)
+for c in $CELLS; do
+	echo
+	say "cell $c"
+	log=$LOGS/check-$c.log
+	t0=$(date +%s)
+	if [ "$c" = series ]; then
+		"$TOP/scripts/check/series.sh" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		printf '%s\t%s\t%s\n' "$([ "$rc" = 0 ] && echo pass || echo fail)" \
+			"$(($(date +%s) - t0))" "$(tail -n 1 "$log" | sed 's/^make check: //')" \
+			>"$MATRIX/result-series"
+	else
+		rm -f "$MATRIX/result-$c"
+		"$TOP/scripts/check/$c.sh" 2>&1 | tee "$log"
+		rc=${PIPESTATUS[0]}
+		[ -f "$MATRIX/result-$c" ] ||
+			printf 'fail\t%s\t%s\n' "$(($(date +%s) - t0))" \
+				"stopped (exit $rc): $(tail -n 1 "$log")" >"$MATRIX/result-$c"
+	fi
+done
+
+echo
+echo "make check: the matrix ($(($(date +%s) - start)) s)"
+printf '  %-8s %-5s %6s  %s\n' cell result time what
+failed=0
+passed=0
+for c in $CELLS; do
+	IFS=$'\t' read -r status secs what <"$MATRIX/result-$c"
+	printf '  %-8s %-5s %5ss  %s\n' "$c" "$status" "$secs" "$what"
+	if [ "$status" = pass ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+done
+knobs=
+for v in BISECT BOOT; do
+	[ "${!v:-1}" = 1 ] || knobs="$knobs $v=${!v}"
+done
+series=$(series_hash)
+all_matrix=1
+for c in $MATRIX_CELLS; do
+	[[ " $CELLS " == *" $c "* ]] || all_matrix=0
+done
+if [ "$failed" = 0 ] && [ "$all_matrix" = 1 ] && [ -z "$knobs" ]; then
+	{ grep -v "^$series\$" "$BUILD/check-matrix.ok" 2>/dev/null | tail -n 20; echo "$series"; } \
+		>"$BUILD/check-matrix.ok.tmp"
+	mv "$BUILD/check-matrix.ok.tmp" "$BUILD/check-matrix.ok"
+fi
+echo "make check: $passed cell(s) passed, $failed failed${knobs:+ (with$knobs)}"
+[ "$failed" = 0 ]

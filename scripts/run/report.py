@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+"""Summarise a lab boot: kselftest KTAP, KUnit KTAP and the console.
+
+  report.py --kselftest OUTPUT.log --console CONSOLE.log --kunit-tool PATH
+
+The kselftest output (run_kselftest.sh, KTAP with each program's own KTAP
+nested behind "# ") is counted case by case.  KUnit results are read from
+the console by the kernel's own parser, tools/testing/kunit/kunit.py.  A
+kernel splat in the console, a missing or truncated result, a program that
+crashed or timed out: each is a failure.  Prints one closing line
+"N passed, N failed, N skipped" and exits 1 on any failure.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import ktap  # noqa: E402  scripts/ktap.py
+
+# What a kernel prints when something went wrong, by kind, the most
+# specific first: a lockdep report also says "WARNING:", a KASAN report
+# "BUG:".  Generic lines (True) also belong to a report of another kind:
+# WARN()'s banner under its message, a stack, the panic that
+# panic_on_warn makes of it.
+SPLAT_KINDS = [
+    ('KASAN', False, r'\bBUG: KASAN: |\bKASAN: '),
+    ('KFENCE', False, r'\bBUG: KFENCE: '),
+    ('UBSAN', False, r'\bUBSAN: '),
+    ('lockdep', False,
+     r'possible circular locking|possible recursive locking|'
+     r'inconsistent lock state|possible irq lock inversion|'
+     r'IRQ-safe -> \S+IRQ-unsafe|Invalid wait context|'
+     r'bad unlock balance|held lock freed|lock held when returning|'
+     r'lock held at task exit|Nested lock was not taken|'
+     r'BUG: MAX_LOCKDEP|trying to register non-static key|'
+     r'DEBUG_LOCKS_WARN_ON|BUG: lock held'),
+    ('RCU', False, r'suspicious RCU usage|detected stalls? on CPU|'
+     r'self-detected stall|rcu_\w+ detected stall|RCU read-side'),
+    ('sleep in atomic', False,
+     r'BUG: sleeping function called from invalid|'
+     r'BUG: scheduling while atomic|BUG: workqueue leaked'),
+    ('list corruption', False,
+     r'\blist_\w+ corruption|BUG: list corruption'),
+    ('debugobjects', False, r'\bODEBUG: '),
+    ('hung task', False, r'INFO: task .* blocked'),
+    ('Oops', False, r'\bOops\b|general protection fault|'
+     r'BUG: unable to handle|kernel BUG at'),
+    ('BUG', False, r'\bBUG: '),
+    ('WARNING', True, r'\bWARNING: CPU: \d+ PID: '),
+    ('WARNING', False, r'\bWARNING: |------------\[ cut here \]'),
+    ('panic', True, r'Kernel panic'),
+    ('stack dump', True, r'Call Trace:'),
+]
+SPLAT_KINDS = [(k, g, re.compile(rx)) for k, g, rx in SPLAT_KINDS]
+CUT_HERE = '[ cut here ]'
+# How far (console lines) a report's body goes: stack, registers, locks.
+SPLAT_SPAN = 200
+
+
+class Counts:
+    def __init__(self):
+        self.passed = self.failed = self.skipped = 0
+        self.failures = []
+
+    def add(self, status, what):
+        if status == 'pass':
+            self.passed += 1
+        elif status == 'skip':
+            self.skipped += 1
+        else:
+            self.failed += 1
+            self.failures.append(what)
+
+
+def read_known(path):
+    """{"collection:program": reason} from a known-failures file."""
+    known = {}
+    if path:
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line and not line.startswith('#'):
+                    name, _, reason = line.partition(' ')
+                    known[name] = reason.strip()
+    return known
+
+
+def parse_kselftest(lines, counts, known):
+    """Count one run_kselftest.sh log; returns a list of problems."""
+    reader = ktap.Reader()
+    for raw in lines:
+        prog = reader.feed(raw.rstrip('\r\n'))
+        if not prog:
+            continue
+        status = ktap.status(prog.ok, prog.directive)
+        if prog.key in known:
+            if status == 'fail':
+                counts.add('skip', prog.name)
+                print(f'KNOWN FAILURE (counted as skipped): {prog.name}: '
+                      f'{known[prog.key]}')
+            else:
+                print(f'NOTE: {prog.name} is listed as a known failure but '
+                      f'did not fail: remove it from the list')
+        elif prog.cases:
+            for c in prog.cases:
+                counts.add(ktap.status(c.ok, c.directive), f'{prog.name}: {c.name}')
+            if status == 'fail' and not any(
+                    ktap.status(c.ok, c.directive) == 'fail' for c in prog.cases):
+                # every case passed, but the program did not (crash,
+                # timeout, a result it never printed)
+                counts.add('fail', f'{prog.name} ({prog.directive or "failed"})')
+        else:
+            counts.add(status, f'{prog.name} ({prog.directive or "no cases"})')
+    return reader.problems()
+
+
+def parse_kunit(console, tool, counts):
+    """Count the KUnit results in the console log with kunit.py parse."""
+    out = subprocess.run([sys.executable, tool, 'parse', '--json',
+                          os.path.abspath(console)],
+                         capture_output=True, text=True, check=False)
+    text = out.stdout
+    start = text.find('{')
+    if start < 0:
+        return [f'kunit.py parse gave no results: {out.stderr.strip()}']
+    root = json.loads(text[start:])
+    problems = []
+
+    def walk(group, path):
+        for case in group.get('test_cases', []):
+            status = {'PASS': 'pass', 'SKIP': 'skip'}.get(case['status'],
+                                                          'fail')
+            counts.add(status, f'kunit: {path}{case["name"]}')
+        for sub in group.get('sub_groups', []):
+            walk(sub, f'{path}{sub["name"]}.')
+
+    walk(root, '')
+    misc = root.get('misc', {})
+    if misc.get('tests', 0) == 0:
+        problems.append('no KUnit results in the console')
+    if misc.get('errors', 0):
+        problems.append(f'{misc["errors"]} KUnit parse error(s)')
+    return problems
+
+
+def splat_kind(line):
+    """(kind, generic) of a console line, or None."""
+    for kind, generic, rx in SPLAT_KINDS:
+        if rx.search(line):
+            return kind, generic
+    return None
+
+
+def scan_console(console):
+    """One "[kind] console:N: first line" a kernel report.
+
+    A report starts at a "cut here" marker (WARN, BUG) or at a line that
+    names its kind ("WARNING: possible circular locking dependency":
+    lockdep).  The marker takes the kind of the line that follows it
+    (WARN's message or banner).  Generic lines, and lines of the same kind,
+    within SPLAT_SPAN lines of a report belong to it.
+    """
+    splats = []  # [kind, lineno, text, is an unresolved marker]
+    with open(console, errors='replace') as f:
+        for n, line in enumerate(f, 1):
+            found = splat_kind(line)
+            if not found:
+                continue
+            kind, generic = found
+            text = line.strip()
+            last = splats[-1] if splats else None
+            if CUT_HERE in line:
+                splats.append([kind, n, text, True])
+            elif last and last[3] and n - last[1] <= 3 and \
+                    kind not in ('panic', 'stack dump'):
+                last[:] = [kind, n, text, False]  # what the marker announced
+            elif last and n - last[1] <= SPLAT_SPAN and \
+                    (generic or kind == last[0]):
+                continue  # the body of the report being read
+            else:
+                splats.append([kind, n, text, False])
+    return [f'[{k}] {console}:{n}: {t}' for k, n, t, _ in splats]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('--kselftest', help='run_kselftest.sh output')
+    ap.add_argument('--console', help='kernel console log')
+    ap.add_argument('--kunit-tool', help='path to kunit.py: count KUnit')
+    ap.add_argument('--known-failures',
+                    help='file of "collection:program reason" lines')
+    args = ap.parse_args()
+
+    counts = Counts()
+    problems = []
+    if args.kselftest:
+        with open(args.kselftest, errors='replace') as f:
+            problems += parse_kselftest(f, counts,
+                                        read_known(args.known_failures))
+    if args.console and args.kunit_tool:
+        problems += parse_kunit(args.console, args.kunit_tool, counts)
+    splats = scan_console(args.console) if args.console else []
+    problems += [f'kernel splat: {s}' for s in splats]
+
+    for what in counts.failures:
+        print(f'FAIL: {what}')
+    for what in problems:
+        print(f'FAIL: {what}')
+    if splats:
+        kinds = {}
+        for s in splats:
+            kind = s[1:s.index(']')]
+            kinds[kind] = kinds.get(kind, 0) + 1
+        print('kernel splats by kind: ' +
+              ', '.join(f'{k} {n}' for k, n in sorted(kinds.items())))
+    failed = counts.failed + len(problems)
+    print(f'{counts.passed} passed, {failed} failed, {counts.skipped} skipped')
+    return 1 if failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

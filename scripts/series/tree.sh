@@ -1,0 +1,155 @@
+#!/bin/bash
+# Materialise the kernel tree: a git repository holding one commit that
+# imports the pristine base (tagged "base"), then patches/ applied with
+# git am.  Idempotent: does nothing when patches/ has not changed since
+# the tree was made, and refuses to throw away work that was not exported.
+# SERIES=man-pages does the same for the man page series: the man-pages
+# tarball (Debian's manpages source package, scripts/fetch/debian-source.sh) and
+# man-pages/ in build/man-pages.
+set -euo pipefail
+. "$(dirname "$0")/../lib.sh"
+
+GIT=(git -C "$TREE" -c user.name="Series Builder"
+     -c user.email="builder@localhost")
+stamp=$TREE/.git/series-stamp
+
+import_base() {
+	local src tmp
+	if [ "$SERIES" = man-pages ]; then
+		# trixie serves 6.9.1 (sid listed 6.20, which gave 404)
+		src=${MANPAGES_SRC:-$("$TOP/scripts/fetch/debian-source.sh" manpages ${MANPAGES_VERSIONS:-6.9.1})} ||
+			die "could not fetch the man-pages tarball (above); or set MANPAGES_SRC=/path/to/man-pages.tar.xz"
+		[ -e "$src" ] || die "MANPAGES_SRC=$src does not exist"
+	else
+		src=$("$TOP/scripts/fetch/base-kernel.sh")
+	fi
+	say "importing the base $SERIES from $src"
+	[ "$SERIES" = man-pages ] || need_space "$TREE" 4 "importing the kernel source"
+	tmp=$TREE.tmp
+	rm -rf "$tmp"
+	mkdir -p "$tmp"
+	if [ -d "$src" ]; then
+		tar -C "$src" --exclude=.git -cf - . | tar -C "$tmp" -xf -
+	else
+		tar -C "$tmp" --strip-components=1 -xf "$src"
+	fi
+	if [ "$SERIES" = man-pages ]; then
+		version=man-pages\ $(sed -n 's/^VERSION *:= *//p' "$tmp/share/mk/configure/version.mk" 2>/dev/null)
+		[ "$version" != "man-pages " ] || version="man-pages $(basename "$src")"
+	else
+		version=Linux\ $(make -s -C "$tmp" kernelversion)
+	fi
+	git -C "$tmp" init -q -b master
+	# No background gc racing the git am that follows.
+	git -C "$tmp" config gc.auto 0
+	git -C "$tmp" config maintenance.auto false
+	# Notes below --- follow their commit through rebase and amend.
+	git -C "$tmp" config notes.rewriteRef refs/notes/commits
+	if [ "$SERIES" = man-pages ]; then
+		# Hunk headers name the section, as man-pages' CONTRIBUTING.d/git
+		# asks (diff.man.xfuncname), so exported patches read like theirs.
+		git -C "$tmp" config diff.man.xfuncname '^\.S[SHsh] .*$'
+		echo '*.[0-9]* diff=man' >"$tmp/.git/info/attributes"
+	fi
+	git -C "$tmp" add -A -f
+	# Fixed identity and dates: the same base gives the same commit id
+	# everywhere, whatever GIT_* the environment has, so base-commit: in the
+# exported series is stable.
+	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+	GIT_AUTHOR_NAME="$version" GIT_COMMITTER_NAME="$version" \
+	GIT_AUTHOR_EMAIL=base@localhost GIT_COMMITTER_EMAIL=base@localhost \
+	git -C "$tmp" commit -q \
+		-m "$version" -m "Imported from $(basename "$src")."
+	git -C "$tmp" tag base
+	mv "$tmp" "$TREE"
+}
+
+# The cover letter's subject and text, as a branch description (the form
+# that git format-patch --cover-from-description=subject reads).
+cover_description() {
+	awk '
+	hdr && /^Subject: / { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0;
+			      insub = 1; next }
+	hdr && insub && /^[ \t]/ { sub(/^[ \t]+/, " "); subj = subj $0; next }
+	hdr && /^$/ { hdr = 0; printf "%s\n\n", subj; next }
+	hdr { insub = 0; next }
+	/^[^ ].* \([0-9]+\):$/ { exit }
+	{ print }' hdr=1 "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# The "Notes:" block that format-patch --notes put below a patch's "---"
+# line (what a reviewer should know that is not for the commit log).
+patch_notes() {
+	awk '
+	!sep && /^---$/ { sep = 1; next }
+	sep == 1 && /^$/ { next }
+	sep == 1 && /^Notes:$/ { sep = 2; next }
+	sep == 1 { exit }
+	sep == 2 && /^    / { sub(/^    /, ""); print; next }
+	sep == 2 && /^$/ { print; next }
+	sep == 2 { exit }' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# The series is re-applied from the base, which rewrites every file it
+# touches. Files that come out with the same content as before get their
+# old modification time back, so that the next build only redoes what the
+# change of patches/ really changed.
+save_mtimes() {
+	"${GIT[@]}" diff --name-only -z base HEAD -- |
+		while IFS= read -r -d '' f; do
+			[ -f "$TREE/$f" ] || continue
+			printf '%s %s %s\0' "$("${GIT[@]}" rev-parse "HEAD:$f")" \
+				"$(stat -c %.9Y "$TREE/$f")" "$f"
+		done >"$1"
+}
+
+restore_mtimes() {
+	local blob mtime f
+	while IFS=' ' read -r -d '' blob mtime f; do
+		if [ "$("${GIT[@]}" rev-parse -q --verify "HEAD:$f" 2>/dev/null)" = "$blob" ]; then
+			touch -m -d "@$mtime" "$TREE/$f"
+		fi
+	done <"$1"
+}
+
+apply_series() {
+	local p notes mtimes=$TREE/.git/series-mtimes
+	save_mtimes "$mtimes"
+	"${GIT[@]}" reset -q --hard base
+	for p in "$PATCHES"/0*.patch; do
+		[ -e "$p" ] || break
+		case $p in *0000-cover-letter.patch) continue ;; esac
+		"${GIT[@]}" am -q --keep-cr "$p" || {
+			"${GIT[@]}" am --abort || true
+			die "patch ${p#"$TOP"/} does not apply to the base; see git -C $TREE am"
+		}
+		notes=$(patch_notes "$p")
+		[ -z "$notes" ] || "${GIT[@]}" notes add -f -m "$notes" HEAD
+	done
+	cover=$PATCHES/0000-cover-letter.patch
+	[ -f "$cover" ] && "${GIT[@]}" config branch.master.description \
+		"$(cover_description "$cover")"
+	restore_mtimes "$mtimes"
+	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
+	say "tree at $TREE: $("${GIT[@]}" rev-list --count base..HEAD) patch(es) on $("${GIT[@]}" log -1 --format=%s base)"
+}
+
+if [ "${1:-}" = --stamp ]; then
+	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
+	exit 0
+fi
+if [ "$TREE" != "$DEFAULT_TREE" ]; then
+	[ -d "$TREE" ] || die "TREE=$TREE does not exist"
+	exit 0 # the user's own tree: build it as it is
+fi
+[ -d "$TREE/.git" ] || import_base
+
+want=$(series_hash)
+read -r have head 2>/dev/null <"$stamp" || { have=; head=; }
+[ "$want" = "$have" ] && exit 0
+
+if [ -n "$head" ] && { [ "$("${GIT[@]}" rev-parse HEAD)" != "$head" ] ||
+			! "${GIT[@]}" diff --quiet HEAD; }; then
+	die "${PATCHES#"$TOP"/}/ changed, and so did $TREE since it was made; export the tree first (make export$SERIES_ARG) or move it aside"
+fi
+apply_series
