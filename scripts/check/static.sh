@@ -132,6 +132,20 @@ run_checks series "$SRC" "$OBJS" ||
 	problem "a check did not run to the end on the series (logs: ${LOGS#"$TOP"/}/check-static-series-*.log)" \
 		"$(for l in "$LOGS"/check-static-series-*.log; do build_errors "$l"; done | head -n 30)"
 
+# plain_static CHECK: the commands that show CHECK's warnings on a kernel
+# tree without this project's tooling.
+plain_static() {
+	case $1 in
+	# shellcheck disable=SC2046 # one target a word
+	W1) plain_make "${#COMMITS[@]}" W=1 $(targets "$SRC") ;;
+	sparse) plain_make "${#COMMITS[@]}" W=1 C=2 $(targets "$SRC") ;;
+	clippy) plain_make "${#COMMITS[@]}" CLIPPY=1 rust/ ;;
+	rustdoc) plain_make "${#COMMITS[@]}" rustdoc ;;
+	kernel-doc) echo "again, on the base with patches 1-${#COMMITS[@]} applied (git am):"
+		echo "  scripts/kernel-doc -none -Wall ${docfiles[*]}" ;;
+	esac
+}
+
 clean=() warned=()
 for check in $checks; do
 	if new=$("$TOP/scripts/check/new-warnings.py" --base "$LOGS/check-static-base-$check.log" \
@@ -140,7 +154,8 @@ for check in $checks; do
 		echo "    $check: no new warning"
 		clean+=("${check/W1/W=1}")
 	else
-		problem "$check: new warnings in the files the series touches (log: ${LOGS#"$TOP"/}/check-static-series-$check.log)" "$new"
+		problem "$check: new warnings in the files the series touches (log: ${LOGS#"$TOP"/}/check-static-series-$check.log)" \
+			"$new"$'\n'"$(plain_static "$check")"
 		warned+=("${check/W1/W=1}")
 	fi
 done
