@@ -88,6 +88,8 @@ srv=$!
 for _ in $(seq 100); do [ -f "$tmp/sent/port" ] && break; sleep 0.1; done
 git config --global sendemail.smtpserver 127.0.0.1
 git config --global sendemail.smtpserverport "$(cat "$tmp/sent/port")"
+# the link to a sent version is b4's, from its linkmask
+git config --global b4.linkmask 'https://archive.invalid/r/%s'
 check "toy: SEND=reflect sends v1 with b4 send --reflect" 0 'went to you alone' \
 	bash -c 'yes "" | env SEND=reflect "$@" send' - "${POST[@]}"
 check "toy: ... 3 mails, to the sender alone" 0 '^3 to: sender@example.org$' \
@@ -100,6 +102,7 @@ srv=
 git config --global --remove-section sendemail
 check "toy: 3 mails went out" 0 '^3$' bash -c "ls '$tmp'/sent/*.eml | wc -l"
 check "toy: b4.json has v1's Message-ID" 0 '"msgid": ".*@example.org"' cat "$tmp/patches/b4.json"
+check "toy: ... the link b4 made to it" 0 '"link": "https://archive.invalid/r/.*@example.org"' cat "$tmp/patches/b4.json"
 check "toy: ... and its patches, as committed" 0 "\"patches\": \"$(git -C "$tmp" rev-parse HEAD:patches)\"" cat "$tmp/patches/b4.json"
 commit "sent v1"
 check "toy: v1 is not sent twice" 1 'v1 was sent already .*make bump first' env SEND=yes "${POST[@]}" send
@@ -122,7 +125,7 @@ draft() { sed '1,/^$/d' "$OUT"/0000-*.eml | sed -E 's/^([0-9]+: +)[0-9a-f]{7,} (
 changelog() { grep -A2 '^Changes in v2:$' "$tmp/v2-draft" | paste -sd'|'; }
 draft >"$tmp/v2-draft"
 check "toy: the draft's cover letter has the changelog, the link to v1 last" 0 \
-	'^Changes in v2:\|- kernel: say what the answer is \(Rae\)\|- Link to v1: https://lore.kernel.org/r/.*@example.org$' changelog
+	'^Changes in v2:\|- kernel: say what the answer is \(Rae\)\|- Link to v1: https://archive.invalid/r/.*@example.org$' changelog
 check "toy: ... and the range-diff against v1: patch 1's reworked line" 0 \
 	'^ +\+\+int answer = 42; /\* the answer \*/$' cat "$tmp/v2-draft"
 check "toy: ... patch 2's new trailers" 0 '^ +\+ +Reviewed-by: Rae Reviewer <rae@example.org>$' cat "$tmp/v2-draft"

@@ -63,7 +63,7 @@ identity() {
 		GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1="$from_addr"
 }
 
-# state cid | state get N patches|msgid | state msgids | state record N TREE [MSGID]
+# state cid | state get N patches|msgid|link | state msgids | state record N TREE [MSGID LINK]
 state() {
 	python3 -c '
 import json, sys
@@ -77,7 +77,7 @@ elif op == "get":
 elif op == "msgids":
     print(",".join("\"v%s\": [\"%s\"]" % (v, s["msgid"]) for v, s in vers.items() if s.get("msgid")))
 elif op == "record":
-    vers[args[0]] = dict(patches=args[1], **({"msgid": args[2]} if args[2:] else {}))
+    vers[args[0]] = dict(patches=args[1], **dict(zip(("msgid", "link"), args[2:])))
     with open(path, "w") as f:
         json.dump(d, f, indent=2, sort_keys=True)
         f.write("\n")
@@ -234,7 +234,9 @@ send() {
 	b4 send || die "b4 send failed (above)"
 	id=$("${G[@]}" config "branch.$SB.b4-tracking" | python3 -c \
 		"import json,sys; print(json.load(sys.stdin)['series']['history'].get('v$REV', ['unknown'])[-1])")
-	state record "$REV" "$(git -C "$PROJ" rev-parse "HEAD:$REL")" "$id"
+	# b4's re-roll of the sent branch links vN (its b4.linkmask)
+	state record "$REV" "$(git -C "$PROJ" rev-parse "HEAD:$REL")" "$id" \
+		"$("${G[@]}" config "branch.$SB.description" | sed -n "s/^- Link to v$REV: //p" | head -n 1)"
 	say "sent v$REV ($id); commit ${STATE#"$TOP"/}, then make bump$SERIES_ARG after review"
 	# b4's tag names the upstream base-commit; the local one, which git
 	# range-diff resolves, takes its place.
@@ -246,15 +248,13 @@ send() {
 }
 
 bump() {
-	local new=$((REV + 1)) pt id link changes key
+	local new=$((REV + 1)) pt link changes key
 	committed "v$REV is recorded as the committed patches"
 	pt=$(git -C "$PROJ" rev-parse "HEAD:$REL")
 	[ -n "$(state get "$REV" patches)" ] || state record "$REV" "$pt"
 	version_tag "$REV" || die "no tag of v$REV to compare v$new with (above)"
 	quiet_b4 prep --force-revision "$new"
-	id=$(state get "$REV" msgid)
-	[ "$id" != unknown ] || id=
-	link=${LINK:-${id:+https://lore.kernel.org/r/${id//[<>]/}}}
+	link=${LINK:-$(state get "$REV" link)}
 	changes=$(printf '%b' "${CHANGES:-- EDITME: what changed since v$REV}")
 	[ -z "$link" ] || changes+=$'\n'"- Link to v$REV: $link"
 	key=branch.$branch.description
