@@ -126,6 +126,15 @@ ccache_cc() {
 	fi
 }
 
+# config_fragments: the Kconfig fragments of this build, in the order
+# they are merged onto tinyconfig: lab.config, SERIES_FRAGMENTS,
+# CONFIG_FRAGMENTS; one path a line.
+config_fragments() {
+	local f
+	echo "$TOP/config/lab.config"
+	for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do echo "$TOP/config/$f"; done
+}
+
 # kernel_tree COMMIT: what the kernel build reads of COMMIT's tree: all
 # but tools/testing (the kselftests, which make builds on its own).
 kernel_tree() {
@@ -137,12 +146,12 @@ kernel_tree() {
 # tree at COMMIT (but its kselftests), the configuration asked for
 # (lab.config and the fragments), the make arguments and the tools.
 build_key() {
-	local commit=$1 f
+	local commit=$1 frags
 	shift
+	mapfile -t frags < <(config_fragments)
 	{
 		kernel_tree "$commit"
-		cat "$TOP/config/lab.config"
-		for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do cat "$TOP/config/$f"; done
+		cat "${frags[@]}"
 		printf '%s\n' "$KARCH" "$@"
 		"${KLLVM:-$KCROSS}$([ -n "${KLLVM:-}" ] && echo clang || echo gcc)" --version | head -n 1
 		"$RUSTC" --version 2>/dev/null
@@ -159,19 +168,18 @@ stamp() { mkdir -p "$BUILD/matrix" && echo "$1" >>"$BUILD/matrix/stamps"; }
 # it: the configuration (tinyconfig and the project's fragments) and the
 # make, in the tree of the series up to patch AFTER.
 plain_make() {
-	local after=$1 args=() a f frags=$TOP/config/lab.config
+	local after=$1 args=() a frags
 	shift
-	for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do frags+=" $TOP/config/$f"; done
+	mapfile -t frags < <(config_fragments)
 	[ "$KARCH" = x86_64 ] || args+=("ARCH=$KARCH")
 	[ -z "$KCROSS" ] || args+=("CROSS_COMPILE=$KCROSS")
 	[ -z "${KLLVM:-}" ] || args+=("LLVM=$KLLVM")
 	# the Rust tools when the fragments, the last one winning, want Rust
-	# shellcheck disable=SC2086 # one path per word
-	[ "$(grep -hE '^(# )?CONFIG_RUST[= ]' $frags | tail -n 1)" != CONFIG_RUST=y ] ||
+	[ "$(grep -hE '^(# )?CONFIG_RUST[= ]' "${frags[@]}" | tail -n 1)" != CONFIG_RUST=y ] ||
 		args+=("RUSTC=$RUSTC" "BINDGEN=$BINDGEN" "LIBCLANG_PATH=$LIBCLANG_PATH")
 	echo "again, on the base with patches 1-$after applied (git am):"
 	echo "  make ${args[*]}${args[*]:+ }tinyconfig"
-	echo "  scripts/kconfig/merge_config.sh -m .config $frags"
+	echo "  scripts/kconfig/merge_config.sh -m .config ${frags[*]}"
 	echo "  make ${args[*]}${args[*]:+ }olddefconfig"
 	for a; do [[ $a == CC=ccache* ]] || args+=("$a"); done # ccache: ours
 	echo "  make ${args[*]}"

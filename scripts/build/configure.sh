@@ -5,10 +5,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-frags=("$TOP/config/lab.config")
-for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do
-	frags+=("$TOP/config/$f")
-done
+mapfile -t frags < <(config_fragments)
 
 cfg=$OBJ/.config
 want=$( (cat "${frags[@]}"; [ "$KARCH" = x86_64 ] || echo "ARCH=$KARCH") |
