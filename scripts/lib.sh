@@ -226,7 +226,7 @@ upstream_base() {
 series_version() {
 	local v
 	v=$(header "${1:-$PATCHES/0000-cover-letter.patch}" Subject 2>/dev/null |
-		sed -nE 's/^\[([^]]* )?v([0-9]+)( [^]]*)?\].*/\2/p')
+		sed -nE 's/^\[([^]]* )?v([0-9]+)( [^]]*)?\].*/\2/p') || v=
 	echo "${v:-1}"
 }
 

@@ -55,7 +55,7 @@ mkdir -p "$tmp/a series"
 ser=$tmp/a\ series
 printf 'From x\nSubject: [PATCH v3 0/2] toy\n\nbody\n' >"$ser/0000-cover-letter.patch"
 printf 'From x\nSubject: [PATCH v3 1/2] one\n\n' >"$ser/0001-one.patch"
-lib() { PATCHES=$ser PIDFD_CACHE=$tmp/cache bash -c '. "$0/scripts/lib.sh"; '"$1" "$TOP"; }
+lib() { PATCHES=$ser PIDFD_CACHE=$tmp/cache step "$1"; }
 check "series_version: [PATCH v3 0/2] is 3" 0 '^3$' lib series_version
 subjects() {
 	lib 'for s in "[PATCH 0/2] t" "[PATCH v2 RESEND 0/2] t" "[PATCH RFC v4 0/2] t" \
