@@ -195,7 +195,7 @@ checked() {
 }
 
 send() {
-	local c parent id tag
+	local c parent id tag an ae ad
 	if [ "${SEND:-no}" = yes ]; then
 		[ -z "$(state get "$REV" msgid)" ] || die "v$REV was sent already (${STATE#"$TOP"/}); make bump$SERIES_ARG first"
 		committed "b4.json records the committed series as sent"
@@ -205,9 +205,8 @@ send() {
 	# branch of its own (commit-tree: the work tree is not touched).
 	parent=$("${G[@]}" rev-parse 'base^{commit}')
 	for c in $("${G[@]}" rev-list --reverse "base..$branch"); do
-		parent=$("${G[@]}" log -1 --format=%B "$c" | signed_commit "$parent" "$c^{tree}" \
-			"$("${G[@]}" log -1 --format=%an "$c")" "$("${G[@]}" log -1 --format=%ae "$c")" \
-			"$("${G[@]}" log -1 --format=%ad "$c")")
+		IFS=$'\t' read -r an ae ad < <("${G[@]}" log -1 --format=$'%an\t%ae\t%ad' "$c")
+		parent=$("${G[@]}" log -1 --format=%B "$c" | signed_commit "$parent" "$c^{tree}" "$an" "$ae" "$ad")
 	done
 	"${G[@]}" update-ref "refs/heads/$SB" "$parent"
 	for c in description b4-tracking b4-prep-cover-strategy; do
