@@ -10,7 +10,7 @@
 
 MATRIX=$BUILD/matrix
 mkdir -p "$MATRIX"
-CELL=${CELL:?set CELL before sourcing matrix-lib.sh}
+CELL=${CELL:?set CELL before sourcing cell-lib.sh}
 FORCE=${FORCE:-0}
 cell_problems=0
 cell_skips=()
@@ -41,7 +41,7 @@ finish() {
 	[ "$status" = pass ]
 }
 
-# series: the series in patches/ as commits of the tree (series-commits.sh,
+# series: the series in patches/ as commits of the tree (series/as-commits.sh,
 # cached by the patches' content).  Sets COMMITS and SERIES_PATCHES (one
 # entry a patch, in order) and BASE.
 series() {

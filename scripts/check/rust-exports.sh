@@ -3,7 +3,7 @@
 # kernel itself: the pidfs release hook, or any way to kill (every global
 # symbol of the crate lands in rust/exports_kernel_generated.h).
 #
-#   check-exports.sh [EXPORTS_HEADER]
+#   rust-exports.sh [EXPORTS_HEADER]
 #
 # Without an argument: the header of the kernel in $OBJ, if it was built
 # with Rust (nothing to check otherwise).
