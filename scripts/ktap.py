@@ -1,5 +1,5 @@
-"""The output of run_kselftest.sh (KTAP), as run/report.py, compare/compare.py and
-run/expect.py read it: one result line a program ("ok 3 selftests:
+"""The output of run_kselftest.sh (KTAP), as run/report.py and
+compare/compare.py read it: one result line a program ("ok 3 selftests:
 pidfd: pidfd_test # SKIP reason"), after the "# ok N case" lines of its
 own cases, and a "1..N" plan a collection.
 """

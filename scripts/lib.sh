@@ -21,14 +21,12 @@ KERNEL_SERIES=1
 SERIES_FRAGMENTS=
 # The cells of make check's build matrix besides "series" (scripts/check/matrix.sh).
 MATRIX_CELLS="rustoff arm64 i386 llvm static"
-KNOWN_FAILURES=$TOP/config/known-failures
 case $SERIES in
 kernel) DEFAULT_TREE=$BUILD/linux DEFAULT_PATCHES=$TOP/patches
 	DEFAULT_BASE_VERSIONS="6.19.11 6.19.10 6.19.8 6.19.6" ;;
 mainline) DEFAULT_TREE=$BUILD/linux DEFAULT_PATCHES=$TOP/mainline
 	DEFAULT_BASE_VERSIONS="7.2.8 7.2.7 7.2.6"
-	SERIES_FRAGMENTS=rustoff.config MATRIX_CELLS="i386 static"
-	KNOWN_FAILURES=$TOP/config/known-failures-mainline ;;
+	SERIES_FRAGMENTS=rustoff.config MATRIX_CELLS="i386 static" ;;
 man-pages) DEFAULT_TREE=$BUILD/man-pages DEFAULT_PATCHES=$TOP/man-pages
 	KERNEL_SERIES=0 ;;
 *) echo "error: SERIES=$SERIES: kernel, mainline or man-pages" >&2; exit 1 ;;

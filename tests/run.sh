@@ -128,13 +128,31 @@ check "report: truncated output is a failure" 1 'planned 2 programs, reported 0'
 	"$R" --kselftest "$F/ksft-truncated.log"
 check "report: empty output is a failure" 1 'no kselftest results' \
 	"$R" --kselftest /dev/null
-printf 'pidfd:pidfd_open_test fails for a reason of its own\n' >"$tmp/known"
+# config/expected, one reader (scripts/expected.py) for report.py and
+# compare.py: a program that fails for a reason outside the series, one
+# that must pass every case (the rustoff cell), WHERE picking the lines.
+printf '%s\n' 'kernel fails ^pidfd:pidfd_open_test$ a reason of its own' \
+	'rustoff passes ^pidfd:pidfd_autoreap_test$ no Rust needed' \
+	'rustoff passes ^pidfd:pidfd_nnp_test$ no Rust needed' \
+	'rustoff passes ^pidfd:pidfd_xattr_test$ it must run' >"$tmp/exp"
+rep() { "$R" --expected "$tmp/exp" --kselftest "$@"; }
 check "report: a known failure counts as a skip, with its reason" 1 \
-	'KNOWN FAILURE .*pidfd_open_test: fails for a reason of its own' \
-	"$R" --kselftest "$F/ksft-fail.log" --known-failures "$tmp/known"
+	'KNOWN FAILURE .*pidfd_open_test: a reason of its own' rep "$F/ksft-fail.log" --where kernel
+check "report: ... for its series only" 1 '^2 passed, 3 failed, 0 skipped$' rep "$F/ksft-fail.log" --where mainline
+echo 'kernel fails clone3:clone3 x' >"$tmp/exp-pass"
 check "report: a known failure that passes is pointed out" 0 \
-	'NOTE: selftests: clone3: clone3 is listed as a known failure' \
-	"$R" --kselftest "$F/ksft-pass.log" --known-failures <(echo clone3:clone3 x)
+	'NOTE: selftests: clone3: clone3 is listed as failing \(exp-pass:1\)' \
+	"$R" --kselftest "$F/ksft-pass.log" --expected "$tmp/exp-pass" --where kernel
+check "report: a case that must pass and skipped fails, naming the case and reason" 1 \
+	'FAIL: pidfd:pidfd_autoreap_test: autoreap.with_autokill did not pass but must \(exp:2: no Rust needed\): skip # SKIP kernel does not support CLONE_PIDFD_AUTOKILL' \
+	rep "$F/ksft-rustoff.log" --where rustoff
+check "report: ... and so does a program that must pass and did not run" 1 \
+	'FAIL: \^pidfd:pidfd_xattr_test\$ did not run' rep "$F/ksft-rustoff.log" --where rustoff
+printf '%s\n' 'TAP version 13' 1..1 '# ok 1 autoreap.not_inherited' \
+	'ok 1 selftests: pidfd: pidfd_autoreap_test' >"$tmp/ksft-one"
+check "report: ... and a program that must pass, whose cases all passed, passes" 0 \
+	'^1 passed, 0 failed, 0 skipped$' "$R" --kselftest "$tmp/ksft-one" \
+	--expected <(sed -n 2p "$tmp/exp") --where rustoff
 check "report: KUnit results counted" 0 '^5 passed, 0 failed, 1 skipped$' \
 	"$R" --kselftest "$F/ksft-pass.log" --console "$F/console-clean.log" \
 	--kunit-tool "$KUNIT"
@@ -382,7 +400,7 @@ check "compare: a fuzz case that differs fails, with both outcomes" 1 \
 	'^DIFFERS fuzz autoreap:1 flags=VM\|SIGHAND\|PARENT\|THREAD exit_signal=0 pidfd=NULL: mainline EINVAL \| ours ok task=thread$' cmp fuzz
 check "compare: ... and the line that replays it" 1 \
 	'^FAIL: fuzz autoreap:1: replay: FUZZ_SEED=0x5eed FUZZ_ONLY=autoreap:1$' cmp fuzz
-printf 'fuzz ^autoreap:1\\s.*mainline=EINVAL\\sours=ok a reason\n' >"$tmp/exp"
+printf 'compare fuzz ^autoreap:1\\s.*mainline=EINVAL\\sours=ok a reason\n' >"$tmp/exp"
 check "compare: an expected difference passes, counted with its reason" 0 \
 	'^expected \(.*:1\): 1 x fuzz .*: a reason$' cmp fuzz "$tmp/exp"
 check "compare: an entry that matches nothing is reported" 0 \
@@ -393,14 +411,14 @@ check "compare: a fuzz case recorded by one kernel only fails" 1 \
 check "compare: ... and so does a count that does not add up" 1 \
 	'^FAIL: ours: the fuzzer ran 5 cases, printed 4' cmp gone
 # Mainline allocates a bit: whatever it makes of it is the answer, and
-# config/compare-expected says why 6.19 differs.
+# config/expected says why 6.19 differs.
 cmp_run m37 '' '' 's/^\(fuzz-case root:2 .*\) => EINVAL/\1 => ok task=process fd=cloexec nnp=0 reap=waitid wait=exited:7 signals=none status=0x700/'
 cmp37() { MAIN=m37 cmp "$@"; }
 check "compare: a bit mainline knows and 6.19 does not is a difference" 1 \
 	'^DIFFERS fuzz root:2 flags=PIDFD\|bit37 .*: mainline ok task=process .* \| ours EINVAL$' cmp37 same
-check "compare: ... which config/compare-expected expects for bit 37" 0 \
-	'^expected \(compare-expected:[0-9]+\): 1 x fuzz .*bit37.*: bit 37 is CLONE_EMPTY_MNTNS' \
-	cmp37 same "$TOP/config/compare-expected" --no-kunit
+check "compare: ... which config/expected expects for bit 37" 0 \
+	'^expected \(expected:[0-9]+\): 1 x fuzz .*bit37.*: bit 37 is CLONE_EMPTY_MNTNS' \
+	cmp37 same "$TOP/config/expected" --no-kunit
 cmp_run seed '' '' 's/fuzz-seed 0x5eed/fuzz-seed 0x5eee/'
 check "compare: different fuzz seeds fail" 1 'FAIL: fuzz seeds: mainline \[24301\], ours \[24302\]' cmp seed
 cmp_run nolog '' '' '/fuzz-case/d'
@@ -419,7 +437,7 @@ check "compare: a program without its result fails" 1 \
 cmp_run kunit '' 's/^\(.*\) ok 2 rust_atomics$/&\n\1 ok 3 rust_pidfs/'
 check "compare: a KUnit suite on one kernel only is a difference" 1 \
 	'^FAIL: kunit:rust_pidfs: mainline absent, ours ok$' cmp kunit
-printf 'kunit ^kunit:rust_pidfs$ our Rust hook has KUnit tests\n' >"$tmp/exp"
+printf 'compare kunit ^kunit:rust_pidfs$ our Rust hook has KUnit tests\n' >"$tmp/exp"
 check "compare: ... that can be expected" 0 '0 unexpected difference' cmp kunit "$tmp/exp"
 cmp_run splat '' 's/^\(.*\) Run \/init as init process$/&\n\1 WARNING: CPU: 0 PID: 1 at kernel\/exit.c:100 do_exit+0x1\/0x2/'
 check "compare: a kernel splat fails, named" 1 \
@@ -463,26 +481,7 @@ boot_stops_qemu() {
 check "boot: stopping boot.sh stops QEMU" 0 'QEMU stopped' boot_stops_qemu
 
 
-# make check's matrix: the rustoff cell's expectations, new warnings.
-E=$TOP/scripts/run/expect.py
-K=$F/ksft-rustoff.log
-printf 'pass pidfd:pidfd_autoreap_test\nskip pidfd:pidfd_autokill_test does not support CLONE_PIDFD_AUTOKILL\n' >"$tmp/exp-ok"
-check "expect: cases that pass and cases that skip for the reason given" 0 \
-	'^ok skip pidfd:pidfd_autokill_test' "$E" "$tmp/exp-ok" "$K"
-echo 'noskip pidfd:pidfd_nnp_test does not support CLONE_(AUTOREAP|NNP)' >"$tmp/exp-nnp"
-check "expect: a test skipped because its flag is missing fails, naming the case" 1 \
-	'^FAIL noskip .*: nnp.set_in_child skipped: kernel does not support CLONE_NNP' \
-	"$E" "$tmp/exp-nnp" "$K"
-echo 'skip pidfd:pidfd_autoreap_test does not support' >"$tmp/exp-ran"
-check "expect: a test that ran where it must skip fails" 1 \
-	'ran instead of skipping: autoreap.not_inherited' "$E" "$tmp/exp-ran" "$K"
-echo 'pass pidfd:pidfd_xattr_test' >"$tmp/exp-missing"
-check "expect: a program that did not run fails" 1 'did not run' \
-	"$E" "$tmp/exp-missing" "$K"
-echo 'line ^# # kernel takes: CLONE_AUTOREAP CLONE_NNP CLONE_PIDFD_AUTOKILL \(' >"$tmp/exp-line"
-check "expect: a line the output lacks fails" 1 'no line of the output matches' \
-	"$E" "$tmp/exp-line" "$K"
-
+# make check's static cell: new warnings.
 W=$TOP/scripts/check/new-warnings.py
 printf 'kernel/fork.c\nrust/kernel/pid.rs\n' >"$tmp/w-files"
 printf '%s\n' '/b/kernel/fork.c:100:5: warning: old [-Wx]' \

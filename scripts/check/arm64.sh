@@ -36,7 +36,7 @@ fi
 # The pidfd Makefile leaves its Rust tests out when cross-compiling.
 why=$(grep -ho 'pidfd: cross build: .* left out, rustc builds for the host' "$LOGS"/kselftest-build-obj-arm64.log | head -n 1)
 [ -z "$why" ] || skipped "the pidfd Rust kselftest: not built, the pidfd Makefile says \"$why\""
-finish_if_booted_before builds "$0" "$KNOWN_FAILURES"
+finish_if_booted_before builds "$0" "$TOP/config/expected"
 "$TOP/scripts/build/initramfs.sh" >/dev/null || die "initramfs.sh failed"
 echo "  booting the arm64 kernel (qemu-system-aarch64, TCG): pidfd and clone3 kselftests, KUnit (log: ${LOGS#"$TOP"/}/check-arm64-output.log)"
 if ! out=$(NAME=check-arm64 nice -n "${NICE:-10}" "$TOP/scripts/run/kselftests.sh" 2>&1); then

@@ -5,7 +5,7 @@
 #
 #   series   scripts/check/series.sh
 #   rustoff  CONFIG_RUST=n: each patch builds; the final tree boots, the
-#            kselftests give what config/expect-rustoff says
+#            kselftests pass as config/expected says
 #   arm64    cross-built with Rust, booted under qemu-system-aarch64: the
 #            C kselftests and the Rust KUnit doctests pass
 #   i386     the 32-bit kernel builds without warnings

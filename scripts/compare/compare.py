@@ -25,6 +25,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path[:0] = [os.path.join(HERE, ".."), os.path.join(HERE, "..", "run")]
 import ktap  # noqa: E402  scripts/ktap.py
+import expected  # noqa: E402  scripts/expected.py
 import report  # noqa: E402  scripts/run/report.py
 
 FUZZ_CASE = re.compile(r'^fuzz-case (\S+) (.*?) => (.*?)\s*$')
@@ -115,29 +116,6 @@ class Run:
                 self.kunit[f'kunit:{name}'] = (ktap.kind(ok, directive), '')
 
 
-class Expected:
-    def __init__(self, path):
-        self.entries = []   # [kind, regex, reason, matches]
-        with open(path) as f:
-            for n, line in enumerate(f, 1):
-                line = line.strip()
-                if not line or line.startswith('#'):
-                    continue
-                parts = line.split(None, 2)
-                if len(parts) < 3 or parts[0] not in ('ksft', 'kunit', 'fuzz'):
-                    sys.exit(f'{path}:{n}: want "ksft|kunit|fuzz REGEX REASON"')
-                self.entries.append([parts[0], re.compile(parts[1]),
-                                     parts[2], 0,
-                                     f'{os.path.basename(path)}:{n}'])
-
-    def match(self, kind, text):
-        for e in self.entries:
-            if e[0] == kind and e[1].search(text):
-                e[3] += 1
-                return e
-        return None
-
-
 def case_order(key):
     """"kind:n" in the order of the kinds' names, then of n."""
     kind, _, n = key.rpartition(':')
@@ -163,7 +141,7 @@ def main():
     args = ap.parse_args()
 
     ref, ours = Run(args.mainline), Run(args.ours)
-    exp = Expected(args.expected)
+    exp = expected.Expected(args.expected, ['compare'])
     problems = [f'mainline: {p}' for p in ref.problems] + \
                [f'ours: {p}' for p in ours.problems]
     # A kernel splat fails as in make run, on either kernel.
@@ -171,7 +149,7 @@ def main():
         if os.path.exists(f'{r.dir}/console.log'):
             problems += [f'{who}: kernel splat: {s}' for s in
                          report.scan_console(f'{r.dir}/console.log')]
-    unexpected, expected = [], []
+    unexpected, matched = [], []
     md = []
 
     md.append(f'# make compare: mainline {ref.version} | {args.ours_name} '
@@ -192,8 +170,8 @@ def main():
             if sa != sb:
                 e = exp.match(kind, label)
                 if e:
-                    verdict = f'expected ({e[4]})'
-                    expected.append((label, sa, sb, e))
+                    verdict = f'expected ({e.origin})'
+                    matched.append((label, sa, sb, e))
                 else:
                     verdict = 'DIFFERS'
                     unexpected.append(f'{label}: mainline {sa}, ours {sb}')
@@ -226,7 +204,7 @@ def main():
         e = exp.match('fuzz', text)
         fdiff.append((key, ia or ib, oa, ob, e))
         if e:
-            expected.append((f'fuzz {key}', oa, ob, e))
+            matched.append((f'fuzz {key}', oa, ob, e))
     for r, who in ((ref, 'mainline'), (ours, 'ours')):
         if not r.fuzz:
             problems.append(f'{who}: no fuzz-case lines')
@@ -252,7 +230,7 @@ def main():
         md.append('| fuzz case | call | mainline | ours | |')
         md.append('|---|---|---|---|---|')
         for n, (key, inputs, oa, ob, e) in enumerate(fdiff):
-            v = f'expected ({e[4]})' if e else 'DIFFERS'
+            v = f'expected ({e.origin})' if e else 'DIFFERS'
             md.append(f'| {key} | {cell(inputs)} | {cell(oa)} | {cell(ob)} '
                       f'| {v} |')
         md.append('')
@@ -263,21 +241,19 @@ def main():
                               f'FUZZ_ONLY={key}')
 
     notes = []
-    for kind, rx, reason, hits, where in exp.entries:
-        if kind == 'kunit' and args.no_kunit:
+    for e in exp.entries:
+        if e.kind == 'kunit' and args.no_kunit:
             continue
-        if hits:
-            notes.append(f'expected ({where}): {hits} x {kind} '
-                         f'{rx.pattern}: {reason}')
+        if exp.hits[e]:
+            notes.append(f'expected ({e.origin}): {exp.hits[e]} x {e}: {e.reason}')
         else:
-            notes.append(f'NOTE: {where}: "{kind} {rx.pattern}" matched no '
-                         f'difference in this run: remove it if it no '
-                         f'longer differs')
+            notes.append(f'NOTE: {e.origin}: "{e}" matched no difference in '
+                         f'this run: remove it if it no longer differs')
     tail = notes + [f'FAIL: {u}' for u in unexpected] + \
         [f'FAIL: {p}' for p in problems]
     verdict = (f'{len(rows)} test cases, {len(ours.fuzz)} fuzz cases: '
                f'{len(unexpected)} unexpected difference(s), '
-               f'{len(expected)} expected, {len(problems)} problem(s)')
+               f'{len(matched)} expected, {len(problems)} problem(s)')
     md += ['## Verdict', ''] + [f'- {cell(t)}' for t in tail] + ['', verdict]
     if args.report:
         with open(args.report, 'w') as f:

@@ -3,7 +3,7 @@
 # reference kernel (scripts/compare/mainline-tree.sh; same fragment, objects in
 # build/obj-ref, through ccache), boots it and our kernel with the same
 # initramfs, fuzzer and seeds (scripts/compare/boot.sh), and compares the
-# two runs case by case (scripts/compare/compare.py, config/compare-expected): the
+# two runs case by case (scripts/compare/compare.py, config/expected): the
 # table on the terminal and in build/compare/report.md.
 #
 # CONFIGS: our kernels to compare, "rust rustoff" by default:
@@ -59,7 +59,7 @@ for c in $configs; do
 		say "comparing (report: ${BUILD#"$TOP"/}/compare/$report)"
 	fi
 	"$TOP/scripts/compare/compare.py" --mainline "$BUILD/compare/mainline" \
-		--ours "$BUILD/compare/$ours" --expected "$TOP/config/compare-expected" \
+		--ours "$BUILD/compare/$ours" --expected "$TOP/config/expected" \
 		--report "$BUILD/compare/$report" "${more[@]}" || rc=$?
 done
 echo "make compare: $(($(date +%s) - start)) s"

@@ -4,7 +4,8 @@
 # in the guest, and report them with the KUnit results that the
 # kernel printed while booting.  Exits non-zero on any failure, crash,
 # splat, timeout or missing result (on the debug kernel: or kmemleak
-# suspect).  PIDFD_STRESS_SCALE and PIDFD_STRESS_SEED are passed on to the
+# suspect), but what config/expected says of this series (and of the
+# cell of make check, CELL, that boots it).  PIDFD_STRESS_SCALE and PIDFD_STRESS_SEED are passed on to the
 # tests in the guest.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
@@ -39,4 +40,4 @@ grep -q '^CONFIG_KUNIT=y' "$OBJ/.config" &&
 touch "$LOGS/$name-output.log" "$LOGS/$name-console.log"
 exec "$TOP/scripts/run/report.py" --kselftest "$LOGS/$name-output.log" \
 	--console "$LOGS/$name-console.log" "${kunit[@]}" \
-	--known-failures "$KNOWN_FAILURES"
+	--expected "$TOP/config/expected" --where "$SERIES" ${CELL:-}

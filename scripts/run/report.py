@@ -2,12 +2,15 @@
 """Summarise a lab boot: kselftest KTAP, KUnit KTAP and the console.
 
   report.py --kselftest OUTPUT.log --console CONSOLE.log --kunit-tool PATH
+            [--expected config/expected --where WHERE...]
 
 The kselftest output (run_kselftest.sh, KTAP with each program's own KTAP
 nested behind "# ") is counted case by case.  KUnit results are read from
 the console by the kernel's own parser, tools/testing/kunit/kunit.py.  A
 kernel splat in the console, a missing or truncated result, a program that
-crashed or timed out: each is a failure.  Prints one closing line
+crashed or timed out: each is a failure.  The entries of --expected for
+WHERE: a program that "fails" for a reason outside the series counts as
+skipped; one that "passes" must pass every case, none skipped.  Prints one closing line
 "N passed, N failed, N skipped" and exits 1 on any failure.
 """
 
@@ -19,6 +22,7 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import expected  # noqa: E402  scripts/expected.py
 import ktap  # noqa: E402  scripts/ktap.py
 
 # What a kernel prints when something went wrong, by kind, the most
@@ -76,35 +80,26 @@ class Counts:
             self.failures.append(what)
 
 
-def read_known(path):
-    """{"collection:program": reason} from a known-failures file."""
-    known = {}
-    if path:
-        with open(path) as f:
-            for line in f:
-                line = line.strip()
-                if line and not line.startswith('#'):
-                    name, _, reason = line.partition(' ')
-                    known[name] = reason.strip()
-    return known
-
-
-def parse_kselftest(lines, counts, known):
+def parse_kselftest(lines, counts, exp):
     """Count one run_kselftest.sh log; returns a list of problems."""
     reader = ktap.Reader()
+    progs = {}  # collection:program -> [(status, case, directive)]
     for raw in lines:
         prog = reader.feed(raw.rstrip('\r\n'))
         if not prog:
             continue
         status = ktap.status(prog.ok, prog.directive)
-        if prog.key in known:
+        progs[prog.key] = [(ktap.status(c.ok, c.directive), c.name, c.directive)
+                           for c in prog.cases] or [(status, prog.name, prog.directive)]
+        known = exp.match('fails', prog.key)
+        if known:
             if status == 'fail':
                 counts.add('skip', prog.name)
                 print(f'KNOWN FAILURE (counted as skipped): {prog.name}: '
-                      f'{known[prog.key]}')
+                      f'{known.reason}')
             else:
-                print(f'NOTE: {prog.name} is listed as a known failure but '
-                      f'did not fail: remove it from the list')
+                print(f'NOTE: {prog.name} is listed as failing ({known.origin}) '
+                      f'but did not fail: remove its line')
         elif prog.cases:
             for c in prog.cases:
                 counts.add(ktap.status(c.ok, c.directive), f'{prog.name}: {c.name}')
@@ -115,7 +110,16 @@ def parse_kselftest(lines, counts, known):
                 counts.add('fail', f'{prog.name} ({prog.directive or "failed"})')
         else:
             counts.add(status, f'{prog.name} ({prog.directive or "no cases"})')
-    return reader.problems()
+    problems = reader.problems()
+    # "passes": every case of the program ran and passed, none skipped.
+    for e in exp.of('passes'):
+        ran = [k for k in progs if e.rx.search(k)]
+        if not ran:
+            problems.append(f'{e.rx.pattern} did not run ({e.origin}: {e.reason})')
+        problems += [f'{k}: {case} did not pass but must ({e.origin}: {e.reason}): '
+                     f'{st}{" # " + d if d else ""}'
+                     for k in ran for st, case, d in progs[k] if st != 'pass']
+    return problems
 
 
 def parse_kunit(console, tool, counts):
@@ -191,16 +195,17 @@ def main():
     ap.add_argument('--kselftest', help='run_kselftest.sh output')
     ap.add_argument('--console', help='kernel console log')
     ap.add_argument('--kunit-tool', help='path to kunit.py: count KUnit')
-    ap.add_argument('--known-failures',
-                    help='file of "collection:program reason" lines')
+    ap.add_argument('--expected', help='config/expected: what may fail')
+    ap.add_argument('--where', nargs='*', default=[],
+                    help="the entries of --expected that apply (its WHERE)")
     args = ap.parse_args()
 
     counts = Counts()
     problems = []
     if args.kselftest:
         with open(args.kselftest, errors='replace') as f:
-            problems += parse_kselftest(f, counts,
-                                        read_known(args.known_failures))
+            problems += parse_kselftest(f, counts, expected.Expected(
+                args.expected or os.devnull, args.where))
     if args.console and args.kunit_tool:
         problems += parse_kunit(args.console, args.kunit_tool, counts)
     splats = scan_console(args.console) if args.console else []
