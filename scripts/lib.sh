@@ -248,13 +248,13 @@ tree_is_series() {
 
 # series_files: the series in $PATCHES.  Sets cover (the cover letter's
 # path, which may be missing), patches (the patches in order) and n (how
-# many); dies when there are none.
+# many); dies when there are none, unless the argument is "0".
 series_files() {
 	cover=$PATCHES/0000-cover-letter.patch
 	mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
 		! -name 0000-cover-letter.patch | sort)
 	n=${#patches[@]}
-	[ "$n" -gt 0 ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export$SERIES_ARG) first"
+	[ "$n" -gt 0 ] || [ "${1:-}" = 0 ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export$SERIES_ARG) first"
 }
 
 # fail WHERE WHAT [DETAILS]: count a problem of a check in $problems and
@@ -327,21 +327,62 @@ check_subjects() {
 	done
 }
 
-# am_next PATCH K: git am of PATCH, the Kth, in the worktree $SRC; when it
-# does not apply: its FAIL with git's reason, the am undone, status 1.
-am_next() {
-	local out
-	out=$(git -C "$SRC" -c user.name="Series Checker" -c user.email=checker@localhost \
-		am --keep-cr "$1" 2>&1) && return
-	fail "$1" "does not apply with git am on top of base$([ "$2" -gt 1 ] && echo " + patches 1-$(($2 - 1))")" \
-		"$(grep -v -e '^hint:' -e '^Applying:' <<<"$out")"
-	git -C "$SRC" am --abort >/dev/null 2>&1
-	echo "    (the patches after this one were not applied, built or checked)"
-	return 1
+# commit_series OUT PARENT PATCH...: the patches (mails, as git
+# format-patch writes them) applied in order onto PARENT as commits of
+# $TREE, without a worktree: git mailinfo and git apply --cached on an
+# index of its own, as git am does, and git commit-tree with the mail's
+# author, date and message (through the command COMMIT_MSG_FILTER when
+# set; the committer from the environment).  Writes "COMMIT PATCH" a
+# patch to OUT.  A patch that does not apply is a FAIL with git's reason,
+# and the patches after it are not applied: status 1.
+commit_series() {
+	local out=$1 head=$2 tmp k=0 p why
+	shift 2
+	tmp=$(mktemp -d "$BUILD/.commit-series.XXXXXX")
+	: >"$out"
+	GIT_INDEX_FILE=$tmp/index git -C "$TREE" read-tree "$head"
+	for p; do
+		k=$((k + 1))
+		git mailinfo "$tmp/msg" "$tmp/patch" <"$p" >"$tmp/info"
+		if ! why=$(GIT_INDEX_FILE=$tmp/index git -C "$TREE" apply --cached "$tmp/patch" 2>&1); then
+			fail "$p" "does not apply (git am) on top of base$([ "$k" -gt 1 ] && echo " + patches 1-$((k - 1))")" \
+				"$why"$'\n'"(the patches after this one were not applied, built or checked)"
+			rm -rf "$tmp"
+			return 1
+		fi
+		head=$({ sed -n 's/^Subject: //p' "$tmp/info"; echo; cat "$tmp/msg"; } |
+			git stripspace | ${COMMIT_MSG_FILTER:-cat} |
+			GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
+			GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
+			GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
+			git -C "$TREE" commit-tree "$(GIT_INDEX_FILE=$tmp/index git -C "$TREE" write-tree)" -p "$head")
+		echo "$head $p" >>"$out"
+	done
+	rm -rf "$tmp"
 }
 
-# check_done BISECT: the end of make check on a series (after the git am
-# of all n patches into $SRC): a note if the tree is not what patches/
+# worktree_at DIR COMMIT: DIR, a worktree of the tree, checked out at
+# COMMIT (made on first use).  A checkout only rewrites the files that
+# differ, so the object directories built from DIR stay incremental.
+# Locks DIR for this process (fd 7): one make check at a time on it.
+worktree_at() {
+	local dir=$1 commit=$2
+	exec 7>"$dir.lock"
+	flock -n 7 || { say "waiting for another make check using ${dir#"$TOP"/}"; flock 7; }
+	if [ -e "$dir/.git" ] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
+		[ "$(git -C "$dir" rev-parse HEAD)" = "$commit" ] &&
+			[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] && return 0
+		git -C "$dir" checkout -q -f --detach "$commit"
+	else
+		rm -rf "$dir"
+		git -C "$TREE" worktree prune
+		say "making the worktree ${dir#"$TOP"/}"
+		git -C "$TREE" worktree add -q --detach "$dir" "$commit"
+	fi
+}
+
+# check_done BISECT: the end of make check on a series (after k of its n
+# patches were checked in the worktree $SRC): a note if the tree is not what patches/
 # gives, and build/check.ok, one line a series that passed, "SHA256
 # bisect=0|1" (a BISECT=0 pass does not erase a full one).
 check_done() {

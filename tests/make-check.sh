@@ -67,7 +67,7 @@ mcheck "unformatted Rust fails rustfmtcheck, naming the patch and file" 1 \
 	"FAIL $d/$P2: rustfmtcheck: not formatted: rust/answer.rs"
 
 breaking noapply "$P1" 's/^-int answer;$/-int answer = 7;/'
-mcheck "a patch that does not apply fails, naming the patch" 1 "FAIL $d/$P1: does not apply with git am on top of base"
+mcheck "a patch that does not apply fails, naming the patch" 1 "FAIL $d/$P1: does not apply \(git am\) on top of base"
 
 breaking cover 0000-cover-letter.patch -e 's/^Subject: \[PATCH 0\/2\] .*/Subject: [PATCH 0\/2] *** SUBJECT HERE ***/' \
 	-e '/^This series/d' -e '/^base-commit:/d'

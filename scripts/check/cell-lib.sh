@@ -41,41 +41,25 @@ finish() {
 	[ "$status" = pass ]
 }
 
-# series: the series in patches/ as commits of the tree (series/as-commits.sh,
-# cached by the patches' content).  Sets COMMITS and SERIES_PATCHES (one
-# entry a patch, in order) and BASE.
+# series: the series in patches/ as commits of the tree (commit_series,
+# cached by the patches' content), with a fixed committer and date: the
+# same patches give the same commit ids.  Sets COMMITS and SERIES_PATCHES
+# (one entry a patch, in order) and BASE.  Quiet when the series does not
+# apply: make check's series cell names the patch.
 series() {
-	local key cache
-	BASE=$(git -C "$TREE" rev-parse -q --verify 'base^{commit}') ||
-		die "$TREE has no tag \"base\"; run make tree"
-	key=$(echo "$BASE $(series_hash)" | sha256sum | cut -c1-16)
-	cache=$MATRIX/series-$key
+	local cache
+	tree_base
+	series_files
+	BASE=$base
+	cache=$MATRIX/series-$(echo "$BASE $(series_hash)" | sha256sum | cut -c1-16)
 	if [ ! -s "$cache" ]; then
-		"$TOP/scripts/series/as-commits.sh" >"$cache.tmp" || { rm -f "$cache.tmp"; return 1; }
+		GIT_COMMITTER_NAME="Series Checker" GIT_COMMITTER_EMAIL=checker@localhost \
+			GIT_COMMITTER_DATE="@0 +0000" commit_series "$cache.tmp" "$BASE" "${patches[@]}" \
+			>/dev/null || { rm -f "$cache.tmp"; return 1; }
 		mv "$cache.tmp" "$cache"
 	fi
 	mapfile -t COMMITS < <(cut -d' ' -f1 "$cache")
 	mapfile -t SERIES_PATCHES < <(cut -d' ' -f2- "$cache")
-}
-
-# worktree_at DIR COMMIT: DIR, a worktree of the tree, checked out at
-# COMMIT (made on first use).  A checkout only rewrites the files that
-# differ, so the object directories built from DIR stay incremental.
-# Locks DIR for this process (fd 7): one cell at a time on a worktree.
-worktree_at() {
-	local dir=$1 commit=$2
-	exec 7>"$dir.lock"
-	flock -n 7 || { say "waiting for another make check using ${dir#"$TOP"/}"; flock 7; }
-	if [ -e "$dir/.git" ] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-		[ "$(git -C "$dir" rev-parse HEAD)" = "$commit" ] &&
-			[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] && return 0
-		git -C "$dir" checkout -q -f --detach "$commit"
-	else
-		rm -rf "$dir"
-		git -C "$TREE" worktree prune
-		say "making the worktree ${dir#"$TOP"/}"
-		git -C "$TREE" worktree add -q --detach "$dir" "$commit"
-	fi
 }
 
 # touched [COMMIT]: the files the series changes, base..COMMIT (default

@@ -8,8 +8,8 @@
 #      equal to the base tag of build/man-pages (the man-pages tarball)
 #   2. subjects: [PATCH vN k/n] with one version and k = 1..n in order,
 #      each naming the page it patches, as the project asks
-#   3. each patch applies with git am on top of base + the ones before it
-#      (in a worktree of the tree: build/man-check-src)
+#   3. each patch applies as git am applies it, on top of base + the ones
+#      before it (commit_series), checked out in build/man-check-src
 #   4. the project's own lint and check targets from its GNUmakefile, on
 #      each page a patch touches: lint-man (mandoc -Tlint, tbl comment),
 #      build-catman (groff -ww) and check-catman (no line wider than the
@@ -58,22 +58,17 @@ lint() {
 	rm -rf "$src/.tmp"
 }
 
-# 3-5. Apply in order in a worktree of the tree; lint what each touches.
-if [ -e "$SRC/.git" ] && git -C "$SRC" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-	git -C "$SRC" am --abort >/dev/null 2>&1
-	git -C "$SRC" checkout -q -f --detach "$base" && git -C "$SRC" clean -q -fdx
-else
-	rm -rf "$SRC"
-	git -C "$TREE" worktree prune
-	git -C "$TREE" worktree add -q --detach "$SRC" "$base"
-fi || die "could not make the worktree $SRC of $TREE at base; remove $SRC and run git -C $TREE worktree prune"
+# 3-5. Apply in order (commit_series); lint what each touches, in a
+# worktree of the tree.
+commits=$BUILD/man-check-commits
+commit_series "$commits" "$base" "${patches[@]}"
 say "apply, then lint-man, build-catman and check-catman (the project's GNUmakefile) on the pages each patch touches"
 k=0
-for p in "${patches[@]}"; do
+while read -r c p; do
 	k=$((k + 1))
 	echo "  [$k/$n] ${p#"$TOP"/}"
-	before=$(git -C "$SRC" rev-parse HEAD)
-	am_next "$p" "$k" || break
+	worktree_at "$SRC" "$c" || die "could not check out $SRC; remove it and run git -C $TREE worktree prune"
+	before=$(git -C "$SRC" rev-parse HEAD~1)
 	mapfile -t pages < <(git -C "$SRC" diff --name-only --diff-filter=AM "$before" HEAD -- 'man/*')
 	[ ${#pages[@]} -gt 0 ] || continue
 	after=$(lint "$SRC" "${pages[@]}")
@@ -101,7 +96,7 @@ for p in "${patches[@]}"; do
 		fi
 	done
 	[ -n "$new" ] || echo "    ok: ${pages[*]}"
-done
+done <"$commits"
 check_done 1
 if [ "$problems" -gt 0 ]; then
 	echo "make check: $problems problem(s) in the man page series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export SERIES=man-pages, make check"

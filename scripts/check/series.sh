@@ -7,8 +7,9 @@
 #      equal to the tree's base tag
 #   2. subjects: [PATCH vN k/n] with one version and k = 1..n in order
 #   3. scripts/checkpatch.pl --strict: no error, warning or check
-#   4. each patch applies with git am on top of base + the ones before it
-#      (in a worktree of the tree: build/bisect-src)
+#   4. each patch applies as git am applies it, on top of base + the ones
+#      before it (commit_series); each step is checked out in a worktree of
+#      the tree, build/bisect-src
 #   5. make rustfmtcheck after each patch: no Rust file it touches is
 #      left unformatted
 #   6. bisect build: the lab kernel (tinyconfig + config/lab.config) builds
@@ -79,20 +80,8 @@ for p in "${patches[@]}"; do
 	fi
 done
 
-# 4-6. Apply in order in a worktree of the tree; rustfmt and build each step.
-worktree() {
-	if [ -e "$SRC/.git" ] && git -C "$SRC" rev-parse -q --verify HEAD >/dev/null 2>&1; then
-		git -C "$SRC" am --abort >/dev/null 2>&1
-		git -C "$SRC" checkout -q -f --detach "$base" &&
-			git -C "$SRC" clean -q -fd
-	else
-		rm -rf "$SRC"
-		git -C "$TREE" worktree prune
-		say "making the worktree ${SRC#"$TOP"/} (at base)"
-		git -C "$TREE" worktree add -q --detach "$SRC" "$base"
-	fi
-}
-
+# 4-6. Apply in order (as git am does: commit_series); rustfmt and build
+# each step in a worktree of the tree.
 # kmake ARGS...: the kernel make of lib.sh, on the worktree.
 kmake() (
 	TREE=$SRC OBJ=$OBJB
@@ -113,10 +102,8 @@ build() {
 	fi
 }
 
-# One make check at a time on a worktree.
-exec 8>"$SRC.lock"
-flock -n 8 || { say "waiting for another make check using ${SRC#"$TOP"/} to finish"; flock 8; }
-worktree || die "could not make the worktree $SRC of $TREE at base; remove $SRC and run git -C $TREE worktree prune"
+commits=$BUILD/check-commits
+commit_series "$commits" "$base" "${patches[@]}"
 if [ "$BISECT" = 1 ]; then
 	say "apply, rustfmtcheck and build the lab kernel after each patch (objects: ${OBJB#"$TOP"/}; BISECT=0 skips the builds)"
 else
@@ -124,11 +111,11 @@ else
 fi
 k=0
 broken=
-for p in "${patches[@]}"; do
+while read -r c p; do
 	k=$((k + 1))
 	tag=$(printf '%02d' "$k")
 	echo "  [$k/$n] ${p#"$TOP"/}"
-	am_next "$p" "$k" || break
+	worktree_at "$SRC" "$c" || die "could not check out $SRC; remove it and run git -C $TREE worktree prune"
 	mapfile -t touched < <(git -C "$SRC" diff --name-only HEAD~1 HEAD -- '*.rs')
 	if [ ${#touched[@]} -gt 0 ]; then
 		log=$LOGS/check-rustfmt-$tag.log
@@ -175,7 +162,7 @@ for p in "${patches[@]}"; do
 	elif [ -n "$key" ]; then
 		stamp "$key"
 	fi
-done
+done <"$commits"
 check_done "$BISECT"
 if [ "$problems" -gt 0 ]; then
 	echo "make check: $problems problem(s) in the series; fix the commits in ${TREE#"$TOP"/} (git rebase -i base), make export$SERIES_ARG, make check$SERIES_ARG"

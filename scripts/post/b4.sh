@@ -84,45 +84,37 @@ elif op == "record":
 ' "$STATE" "$@"
 }
 
-# signed_commit PARENT TREE NAME EMAIL DATE <MESSAGE: a commit by that
-# author whose message ends with the sender's Signed-off-by (as b4 send
-# has the patches signed: git format-patch -s).
-signed_commit() {
-	git interpret-trailers --if-exists addIfDifferentNeighbor \
-		--trailer "Signed-off-by: $from" >"$BUILD/.b4-$SERIES.msg"
-	GIT_AUTHOR_NAME=$3 GIT_AUTHOR_EMAIL=$4 GIT_AUTHOR_DATE=$5 \
-		"${G[@]}" commit-tree "$2" -p "$1" -F "$BUILD/.b4-$SERIES.msg"
+# sign_off <MESSAGE: the message ending with the sender's Signed-off-by
+# (as b4 send has the patches signed: git format-patch -s).
+sign_off() {
+	git interpret-trailers --if-exists addIfDifferentNeighbor --trailer "Signed-off-by: $from"
 }
 
 # version_tag N: b4's tag of vN, sent/<change-id>-vN, from its committed
-# patches (b4.json) applied to the base without a worktree; its message
-# is vN's cover letter with base-commit: and change-id:, as b4 writes it.
-# Returns 1, saying why, when vN's patches are not at hand or do not apply.
+# patches (b4.json) applied to the base as sent (commit_series, signed
+# off); its message is vN's cover letter with base-commit: and
+# change-id:, as b4 writes it.  Returns 1, saying why, when vN's patches
+# are not at hand or do not apply.
 version_tag() {
-	local tag=sent/$cid-v$1 pt tmp=$BUILD/.b4-$SERIES.tag f parent tree
+	local tag=sent/$cid-v$1 pt tmp=$BUILD/.b4-$SERIES.tag f files=()
 	"${G[@]}" rev-parse -q --verify "refs/tags/$tag" >/dev/null && return
 	pt=$(state get "$1" patches)
 	[ -n "$pt" ] && git -C "$PROJ" cat-file -e "$pt" 2>/dev/null ||
 		{ say "v$1's patches are not in ${STATE#"$TOP"/}, or not in this clone's history"; return 1; }
 	rm -rf "$tmp" && mkdir -p "$tmp"
-	parent=$("${G[@]}" rev-parse 'base^{commit}')
-	GIT_INDEX_FILE=$tmp/index "${G[@]}" read-tree base
 	for f in $(git -C "$PROJ" ls-tree --name-only "$pt" | grep -E '^[0-9]{4}-.*\.patch$'); do
-		git -C "$PROJ" cat-file blob "$pt:$f" | git mailinfo "$tmp/msg" "$tmp/patch" >"$tmp/info"
-		if [ "$f" = 0000-cover-letter.patch ]; then
-			{ sed -n 's/^Subject: //p' "$tmp/info"; echo
-			  awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' "$tmp/msg"; } >"$tmp/cover"
-			continue
-		fi
-		GIT_INDEX_FILE=$tmp/index "${G[@]}" apply --cached "$tmp/patch" 2>/dev/null ||
-			{ say "v$1's $f does not apply to this base"; rm -rf "$tmp"; return 1; }
-		tree=$(GIT_INDEX_FILE=$tmp/index "${G[@]}" write-tree)
-		parent=$({ sed -n 's/^Subject: //p' "$tmp/info"; echo; cat "$tmp/msg"; } |
-			signed_commit "$parent" "$tree" "$(sed -n 's/^Author: //p' "$tmp/info")" \
-			"$(sed -n 's/^Email: //p' "$tmp/info")" "$(sed -n 's/^Date: //p' "$tmp/info")")
+		git -C "$PROJ" cat-file blob "$pt:$f" >"$tmp/$f"
+		[ "$f" = 0000-cover-letter.patch ] || files+=("$tmp/$f")
 	done
-	{ cat "$tmp/cover"; printf -- '---\nbase-commit: %s\nchange-id: %s\n' "$("${G[@]}" rev-parse base)" "$cid"; } |
-		"${G[@]}" tag -a -F - "$tag" "$parent"
+	if ! COMMIT_MSG_FILTER=sign_off commit_series "$tmp/commits" base "${files[@]}" >/dev/null; then
+		say "v$1's patches do not apply to this base"
+		rm -rf "$tmp"
+		return 1
+	fi
+	{ git mailinfo "$tmp/msg" /dev/null <"$tmp/0000-cover-letter.patch" | sed -n 's/^Subject: //p'; echo
+	  awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' "$tmp/msg"
+	  printf -- '---\nbase-commit: %s\nchange-id: %s\n' "$("${G[@]}" rev-parse base)" "$cid"; } |
+		"${G[@]}" tag -a -F - "$tag" "$(tail -n 1 "$tmp/commits" | cut -d' ' -f1)"
 	rm -rf "$tmp"
 }
 
@@ -206,7 +198,8 @@ send() {
 	parent=$("${G[@]}" rev-parse 'base^{commit}')
 	for c in $("${G[@]}" rev-list --reverse "base..$branch"); do
 		IFS=$'\t' read -r an ae ad < <("${G[@]}" log -1 --format=$'%an\t%ae\t%ad' "$c")
-		parent=$("${G[@]}" log -1 --format=%B "$c" | signed_commit "$parent" "$c^{tree}" "$an" "$ae" "$ad")
+		parent=$("${G[@]}" log -1 --format=%B "$c" | sign_off | GIT_AUTHOR_NAME=$an \
+			GIT_AUTHOR_EMAIL=$ae GIT_AUTHOR_DATE=$ad "${G[@]}" commit-tree "$c^{tree}" -p "$parent")
 	done
 	"${G[@]}" update-ref "refs/heads/$SB" "$parent"
 	for c in description b4-tracking b4-prep-cover-strategy; do

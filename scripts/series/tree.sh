@@ -1,7 +1,7 @@
 #!/bin/bash
 # Materialise the kernel tree: a git repository holding one commit that
-# imports the pristine base (tagged "base"), then patches/ applied with
-# git am.  Idempotent: does nothing when patches/ has not changed since
+# imports the pristine base (tagged "base"), then patches/ applied as
+# git am does (commit_series).  Idempotent: does nothing when patches/ has not changed since
 # the tree was made, and refuses to throw away work that was not exported.
 # SERIES=man-pages does the same for the man page series: the man-pages
 # tarball (Debian's manpages source package, scripts/fetch/debian-source.sh) and
@@ -113,25 +113,23 @@ restore_mtimes() {
 }
 
 apply_series() {
-	local p notes mtimes=$TREE/.git/series-mtimes
+	local c p notes mtimes=$TREE/.git/series-mtimes commits=$TREE/.git/series-commits
 	save_mtimes "$mtimes"
-	"${GIT[@]}" reset -q --hard base
-	for p in "$PATCHES"/0*.patch; do
-		[ -e "$p" ] || break
-		case $p in *0000-cover-letter.patch) continue ;; esac
-		"${GIT[@]}" am -q --keep-cr "$p" || {
-			"${GIT[@]}" am --abort || true
-			die "patch ${p#"$TOP"/} does not apply to the base; see git -C $TREE am"
-		}
+	series_files 0
+	GIT_COMMITTER_NAME="Series Builder" GIT_COMMITTER_EMAIL=builder@localhost \
+		commit_series "$commits" base "${patches[@]}" ||
+		die "fix ${PATCHES#"$TOP"/}/ (or the base) and run make tree$SERIES_ARG again"
+	c=$(tail -n 1 "$commits" | cut -d' ' -f1)
+	"${GIT[@]}" reset -q --hard "${c:-base}"
+	while read -r c p; do
 		notes=$(patch_notes "$p")
-		[ -z "$notes" ] || "${GIT[@]}" notes add -f -m "$notes" HEAD
-	done
-	cover=$PATCHES/0000-cover-letter.patch
+		[ -z "$notes" ] || "${GIT[@]}" notes add -f -m "$notes" "$c"
+	done <"$commits"
 	[ -f "$cover" ] && "${GIT[@]}" config branch.master.description \
 		"$(cover_description "$cover")"
 	restore_mtimes "$mtimes"
 	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
-	say "tree at $TREE: $("${GIT[@]}" rev-list --count base..HEAD) patch(es) on $("${GIT[@]}" log -1 --format=%s base)"
+	say "tree at $TREE: $n patch(es) on $("${GIT[@]}" log -1 --format=%s base)"
 }
 
 if [ "${1:-}" = --stamp ]; then
