@@ -1,10 +1,5 @@
 # Build, boot and test the CLONE_AUTOREAP / CLONE_NNP / CLONE_PIDFD_AUTOKILL
-# series.  `make help` lists the targets.
-#
-# Variables: TREE (a kernel tree to use instead of build/linux), KERNEL_SRC
-# (your own base tree or tarball), CMD (for make boot), BOOT_TIMEOUT,
-# ACCEL (tcg|kvm|auto), TARGETS (kselftest targets, default "pidfd clone3"),
-# NODEPS=1 (no install; the tools: RUSTC RUSTDOC BINDGEN LIBCLANG_PATH QEMU).
+# series.  `make help` lists the targets and the variables (config/knobs).
 
 SHELL := /bin/bash
 S := scripts
@@ -31,7 +26,7 @@ export BOOT_TIMEOUT ?= 3600
 export KSFT_TIMEOUT ?= 2400
 endif
 
-.PHONY: help deps doctor tree kernel selftests initramfs run boot shell export \
+.PHONY: help variables deps doctor tree kernel selftests initramfs run boot shell export \
 	test test-tools clean compare test-compare
 
 help:
@@ -39,54 +34,45 @@ help:
 	@echo '                clone3 kselftests and the KUnit tests, report'
 	@echo '                (installs what is missing first)'
 	@echo 'make test       the project test suite: tool tests, make send, bump'
-	@echo '                and trailers checked on b4 send -o output, make'
-	@echo '                check-series BISECT=0, make run,'
-	@echo '                a small make compare, and make run SERIES=mainline'
-	@echo 'make test-debug make run on the debug kernel (KASAN, lockdep, ...,'
-	@echo '                panic_on_warn); any splat fails, named by kind,'
-	@echo '                and any kmemleak suspect after the tests.'
-	@echo '                DEBUG=1 makes boot/shell/kernel use that kernel too'
-	@echo 'make boot CMD=  run CMD as root in the guest (the project directory'
+	@echo '                and trailers on b4 send -o output, make check-series'
+	@echo '                BISECT=0, make run, a small make compare, and make'
+	@echo '                run SERIES=mainline'
+	@echo 'make test-debug make run on the debug kernel (DEBUG=1): any splat'
+	@echo '                fails, named by kind, and any kmemleak suspect'
+	@echo 'make boot       run CMD as root in the guest (the project directory'
 	@echo '                is mounted at the same path); no CMD: a shell'
 	@echo 'make shell      an interactive shell in the guest'
-	@echo 'make tree       materialise build/linux: base + patches/ (git am)'
+	@echo 'make tree       materialise build/linux: base + patches/'
 	@echo 'make export     write build/linux commits back to patches/'
-	@echo '                (SERIES=man-pages: build/man-pages to man-pages/)'
 	@echo 'make check      check the series as maintainers will: checkpatch,'
 	@echo '                git am on the base, rustfmt, a build after each'
-	@echo '                patch (BISECT=0 skips the builds), cover letter;'
-	@echo '                the man page series: git am on man-pages, its own'
-	@echo '                lint-man/build-catman/check-catman (SERIES= one)'
-	@echo '                then the build matrix: CONFIG_RUST=n (built after'
-	@echo '                each patch, booted), arm64 (booted), i386, LLVM=1'
-	@echo '                (clang and Rust), static'
-	@echo '                checks (W=1, sparse, kernel-doc, clippy, rustdoc);'
-	@echo '                BOOT=0 skips the boots, CELLS= picks cells'
-	@echo 'make check-CELL one cell: check-series, check-rustoff, check-arm64,'
-	@echo '                check-i386, check-llvm, check-static'
-	@echo 'make send       b4 send -o: the mails in build/outgoing/ (SEND=yes:'
-	@echo '                b4 send); recipients from get_maintainer.pl,'
-	@echo '                linux-api on Cc; all three series, or SERIES='
-	@echo 'make bump       vN+1 with b4: "Changes in vN+1:" (CHANGES=, LINK=),'
-	@echo '                export, and its draft with the range-diff'
-	@echo 'make trailers MBOX=f  apply the Reviewed-by... of the replies in f'
+	@echo '                patch, cover letter; the man page series: git am'
+	@echo '                on man-pages, its own lint-man/build-catman/'
+	@echo '                check-catman; then the build matrix:'
+	@$(S)/check/matrix.sh --list | sed 's/^/                  /'
+	@echo 'make check-CELL one cell of the matrix alone'
+	@echo 'make send       b4 send -o: the mails in build/outgoing/;'
+	@echo '                recipients from get_maintainer.pl, linux-api on Cc'
+	@echo 'make bump       vN+1 with b4: "Changes in vN+1:", export, and its'
+	@echo '                draft with the range-diff'
+	@echo 'make trailers   apply the Reviewed-by... of the replies in MBOX'
 	@echo 'make kernel     configure and build the kernel (incremental)'
 	@echo 'make selftests  build and install the kselftests (static)'
 	@echo 'make compare    mainline 7.1 as the oracle: build it, boot it and our'
-	@echo '                kernel with the same tests and seeds, compare case'
-	@echo '                by case, fuzz cases line by line (FUZZ_ITERATIONS=,'
-	@echo '                FUZZ_SEED=; build/compare/report.md); our kernel'
-	@echo '                with Rust and with CONFIG_RUST=n (CONFIGS=rust or'
-	@echo '                CONFIGS=rustoff: one of them)'
+	@echo '                kernels (with Rust, CONFIG_RUST=n) with the same'
+	@echo '                tests and seeds, compare case by case, fuzz cases'
+	@echo '                line by line (build/compare/report.md)'
 	@echo 'make bench      benchmarks: spawn/reap, kill latency, pidfd close()'
-	@echo '                on the patched and the base kernel; table, plot'
-	@echo '                (BENCH_SCALE=, BENCH_ROUNDS=; build/bench/)'
-	@echo 'SERIES=mainline the series for today'"'"'s mainline (mainline/ on 7.2.8,'
-	@echo '                tree build/mainline/linux) for tree, export, run,'
-	@echo '                boot, check, send'
-	@echo 'make deps       install what make test lacks (FOR=check: make check)'
+	@echo '                on the patched and the base kernel (build/bench/)'
+	@echo 'make deps       install what make test lacks'
 	@echo 'make doctor     what was found, what is missing for which target'
 	@echo 'make clean      remove build/ (the download cache is kept)'
+	@echo 'make variables  write docs/variables.md from config/knobs'
+	@echo
+	@$(S)/knobs.py help
+
+variables:
+	@$(S)/knobs.py md >docs/variables.md
 
 # Each goal installs what it lacks, and only that (scripts/fetch/deps.sh).
 deps:

@@ -481,6 +481,15 @@ boot_stops_qemu() {
 check "boot: stopping boot.sh stops QEMU" 0 'QEMU stopped' boot_stops_qemu
 
 
+# The variables: one table, config/knobs, for the code, make help and
+# docs/variables.md.
+check "knobs: every variable the code reads is in config/knobs, and read" 0 \
+	' 0 problem\(s\)$' "$TOP/scripts/knobs.py" check
+knobs_md() { diff <("$TOP/scripts/knobs.py" md) "$TOP/docs/variables.md" && echo same; }
+check "knobs: docs/variables.md is config/knobs as make variables writes it" 0 '^same$' knobs_md
+check "knobs: make help prints the table" 0 '^KSFT_TIMEOUT +seconds each kselftest' make -s -C "$TOP" help
+check "matrix: make help lists the cells from their scripts" 0 '^ +llvm +LLVM=1' make -s -C "$TOP" help
+
 # make check's static cell: new warnings.
 W=$TOP/scripts/check/new-warnings.py
 printf 'kernel/fork.c\nrust/kernel/pid.rs\n' >"$tmp/w-files"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# Cell: the 32-bit kernel (no Rust) builds without warnings
 # make check, i386 cell: the final tree of the series built as a 32-bit
 # kernel (lab.config + config/i386.config: no Rust, which 32-bit x86 does
 # not have), with no compiler warning: the series' C side with 32-bit

@@ -1,4 +1,5 @@
 #!/bin/bash
+# Cell: LLVM=1 (clang, ld.lld) with Rust builds without warnings
 # make check, llvm cell: the final tree of the series built with LLVM=1
 # (clang, ld.lld and the LLVM binutils, LLVM 19) and Rust, as the kernel's
 # Rust documentation and the build bots for Rust kernels build it, with no

@@ -1,17 +1,8 @@
 #!/bin/bash
-# make check: the series checks (check/series.sh: checkpatch, git am,
-# rustfmt, the lab kernel's bisect build) and the build matrix, one cell a
-# script, each also runnable alone (make check-CELL):
-#
-#   series   scripts/check/series.sh
-#   rustoff  CONFIG_RUST=n: each patch builds; the final tree boots, the
-#            kselftests pass as config/expected says
-#   arm64    cross-built with Rust, booted under qemu-system-aarch64: the
-#            C kselftests and the Rust KUnit doctests pass
-#   i386     the 32-bit kernel builds without warnings
-#   llvm     LLVM=1 (clang, ld.lld) with Rust builds without warnings
-#   static   W=1, sparse, kernel-doc, clippy, rustdoc: no new warning in
-#            what the series touches
+# make check: the series checks (check/series.sh) and the build matrix,
+# one cell a script, scripts/check/<cell>.sh, whose "# Cell:" line says
+# what it checks (--list prints them); the cells are "series" and lib.sh's
+# MATRIX_CELLS.  Each also runs alone: make check-CELL.
 #
 # CELLS="rustoff i386" picks cells; BISECT=0 skips the per-patch builds
 # (series, rustoff), BOOT=0 the boots (rustoff, arm64), FORCE=1 rebuilds
@@ -25,6 +16,10 @@ set -uo pipefail
 # rustoff would repeat series, and arm64, which is there for Rust's
 # per-architecture types, is not worth its half-hour boot.)
 ALL="series $MATRIX_CELLS"
+if [ "${1:-}" = --list ]; then
+	for c in $ALL; do printf '%-8s %s\n' "$c" "$(sed -n 's/^# Cell: //p' "$TOP/scripts/check/$c.sh")"; done
+	exit
+fi
 CELLS=${CELLS:-$ALL}
 MATRIX=$BUILD/matrix
 mkdir -p "$MATRIX"

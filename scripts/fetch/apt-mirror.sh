@@ -18,14 +18,14 @@ if [ -n "${MIRROR:-}" ]; then
 	exit 0
 fi
 
-eval "$(apt-config shell SL Dir::Etc::sourcelist/f SP Dir::Etc::sourceparts/d)"
+eval "$(apt-config shell sl Dir::Etc::sourcelist/f sp Dir::Etc::sourceparts/d)"
 files=()
-[ -f "${SL:-}" ] && files+=("$SL")
+[ -f "${sl:-}" ] && files+=("$sl")
 # apt reads the parts in name order, whatever their format.
-if [ -d "${SP:-}" ]; then
+if [ -d "${sp:-}" ]; then
 	while IFS= read -r f; do
-		files+=("${SP%/}/$f")
-	done < <(ls "$SP" | grep -E '^[A-Za-z0-9_.-]+\.(list|sources)$' | LC_ALL=C sort)
+		files+=("${sp%/}/$f")
+	done < <(ls "$sp" | grep -E '^[A-Za-z0-9_.-]+\.(list|sources)$' | LC_ALL=C sort)
 fi
 
 suite_re='^(buster|bullseye|bookworm|trixie|forky|duke|sid|stable|testing|unstable|oldstable|oldoldstable|experimental)(-updates|-backports|-proposed-updates)?$'

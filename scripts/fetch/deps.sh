@@ -103,9 +103,10 @@ qemu_ok() { "$1" --version >/dev/null 2>&1; }
 static_busybox() { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; }
 
 # The Debian release (12, 13 ...) and its codename, from os-release.
-. /etc/os-release 2>/dev/null || true
-release=${VERSION_ID:-13}
-codename=${VERSION_CODENAME:-}
+os_release() { sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" /etc/os-release 2>/dev/null; }
+release=$(os_release VERSION_ID)
+release=${release:-13}
+codename=$(os_release VERSION_CODENAME)
 
 # wanted TAG: true if one of the goals asked for needs what TAG marks.
 # make send and make bump run the series cell (check-series), which
@@ -201,8 +202,8 @@ private_apt() {
 		die "cannot tell which Debian mirror the apt sources name (scripts/fetch/apt-mirror.sh)"
 	mkdir -p "$APT_PRIVATE/sources" "$APT_PRIVATE/lists/partial"
 	rm -f "$APT_PRIVATE/sources/"*
-	eval "$(apt-config shell SP Dir::Etc::sourceparts/d)"
-	for f in "${SP:-/etc/apt/sources.list.d}"/*.list "${SP:-/etc/apt/sources.list.d}"/*.sources; do
+	eval "$(apt-config shell sp Dir::Etc::sourceparts/d)"
+	for f in "${sp:-/etc/apt/sources.list.d}"/*.list "${sp:-/etc/apt/sources.list.d}"/*.sources; do
 		[ -f "$f" ] && ln -s "$f" "$APT_PRIVATE/sources/"
 	done
 	cat >"$APT_PRIVATE/sources/zz-$codename-backports.sources" <<-EOF
