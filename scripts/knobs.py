@@ -16,54 +16,58 @@ import textwrap
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # bash: ${NAME:-x}, ${NAME-x}, ${NAME:?}, ${NAME:+x}, ${NAME:=x}
-SH_READ = re.compile(r'\$\{([A-Z][A-Z0-9_]*)(?::?[-?+=])')
-# make: $(NAME) of a variable the Makefile does not set itself
+SH_READ = re.compile(r'\$\{([A-Z][A-Z0-9_]*):?[-?+=]')
+# make: $(NAME) of a variable that the Makefile does not set
 MK_READ = re.compile(r'\$\(([A-Z][A-Z0-9_]*)\)')
 MK_SET = re.compile(r'^(?:export\s+)?([A-Z][A-Z0-9_]*)\s*[:?+]?=', re.M)
-MAKE_OWN = {'MAKE', 'MAKECMDGOALS', 'MAKEFLAGS'}
 
 
-def table():
-    """[(name, targets, what)] in the order of the file."""
-    rows = []
-    with open(os.path.join(TOP, 'config', 'knobs')) as f:
-        for line in f:
-            if line.strip() and not line.startswith('#'):
-                name, targets, what = line.split(None, 2)
-                rows.append((name, targets, what.strip()))
-    return rows
+def sources():
+    """{path: text} of the Makefile and the scripts of scripts/, guest/."""
+    paths = [os.path.join(TOP, 'Makefile')] + [
+        os.path.join(r, f) for d in ('scripts', 'guest')
+        for r, _, fs in os.walk(os.path.join(TOP, d)) for f in fs]
+    return {os.path.relpath(p, TOP): open(p, errors='replace').read()
+            for p in sorted(paths)}
 
 
-def reads():
-    """{name: first file that reads it}."""
+def check(rows):
+    src = sources()
     found = {}
-    mk = open(os.path.join(TOP, 'Makefile')).read()
-    own = set(MK_SET.findall(mk)) | MAKE_OWN
-    for name in MK_READ.findall(mk):
-        if name not in own:
-            found.setdefault(name, 'Makefile')
-    for d in ('scripts', 'guest'):
-        for root, _, files in os.walk(os.path.join(TOP, d)):
-            for fn in sorted(files):
-                path = os.path.join(root, fn)
-                with open(path, errors='replace') as f:
-                    text = f.read()
-                if not text.startswith('#!') and not fn.endswith('.sh'):
-                    continue
-                for name in SH_READ.findall(text):
-                    found.setdefault(name, os.path.relpath(path, TOP))
-    return found
+    for path, text in src.items():
+        if path == 'Makefile':
+            own = set(MK_SET.findall(text)) | {'MAKE', 'MAKECMDGOALS'}
+            names = [n for n in MK_READ.findall(text) if n not in own]
+        elif text.startswith('#!') or path.endswith('.sh'):
+            names = SH_READ.findall(text)
+        else:
+            continue
+        for n in names:
+            found.setdefault(n, path)
+    listed = [r[0] for r in rows]
+    text = ''.join(src.values())
+    bad = [f'{n} is read ({found[n]}) but not in config/knobs'
+           for n in sorted(set(found) - set(listed))]
+    bad += [f'{n} is in config/knobs but nothing reads it'
+            for n in listed if not re.search(rf'\b{n}\b', text)]
+    print('\n'.join(bad + [f'knobs: {len(listed)} listed, {len(found)} read '
+                           f'with a default or in make: {len(bad)} problem(s)']))
+    return 1 if bad else 0
 
 
 def main():
-    mode = sys.argv[1] if len(sys.argv) == 2 else ''
-    rows = table()
+    with open(os.path.join(TOP, 'config', 'knobs')) as f:
+        rows = [line.split(None, 2) for line in f
+                if line.strip() and not line.startswith('#')]
+    mode = sys.argv[1:] and sys.argv[1]
+    if mode == 'check':
+        return check(rows)
     if mode == 'help':
         print('Variables (config/knobs, docs/variables.md), NAME=value on '
               'the make command line:')
         for name, targets, what in rows:
             if targets != 'internal':
-                print(textwrap.fill(f'{what} [{targets}]', 79,
+                print(textwrap.fill(f'{what.strip()} [{targets}]', 79,
                                     initial_indent=f'{name:<19} ',
                                     subsequent_indent=' ' * 20,
                                     break_on_hyphens=False))
@@ -76,27 +80,11 @@ def main():
             for name, targets, what in rows:
                 if (targets == 'internal') == internal:
                     t = '' if internal else targets.replace(',', ', ')
-                    cell = what.replace('|', r'\|')
+                    cell = what.strip().replace('|', r'\|')
                     print(f'| `{name}` | {t} | {cell} |')
             print()
-    elif mode == 'check':
-        listed = {r[0] for r in rows}
-        found = reads()
-        text = ''.join(open(os.path.join(r, f), errors='replace').read()
-                       for d in ('scripts', 'guest') for r, _, fs in
-                       os.walk(os.path.join(TOP, d)) for f in fs)
-        text += open(os.path.join(TOP, 'Makefile')).read()
-        bad = [f'{n} is read ({found[n]}) but not in config/knobs'
-               for n in sorted(set(found) - listed)]
-        bad += [f'{n} is in config/knobs but nothing reads it'
-                for n in sorted(listed) if not re.search(rf'\b{n}\b', text)]
-        for b in bad:
-            print(b)
-        print(f'knobs: {len(listed)} listed, {len(found)} read '
-              f'with a default or in make: {len(bad)} problem(s)')
-        return 1 if bad else 0
     else:
-        sys.exit(__doc__.splitlines()[2].strip())
+        sys.exit('usage: knobs.py help|md|check')
     return 0
 
 

@@ -5,16 +5,9 @@ TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${PIDFD_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pidfd-lifecycle}
 # One ccache for every build of the project (ccache_cc).
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
-# SERIES picks the series and its tree:
-#   kernel     patches/ on Linux 6.19.11, in build/linux (the default)
-#   mainline   mainline/ on the newest mainline release Debian serves
-#              (7.2.y, which has the flags in C): what mainline still
-#              lacks.  Built without Rust, and everything of it under
-#              build/mainline/ (its tree build/mainline/linux, objects,
-#              logs, the matrix, the mails), so that the two kernel
-#              series never share a build directory
-#   man-pages  man-pages/ on Debian's man-pages tarball, in build/man-pages
-# KERNEL_SERIES is 1 for the two kernel series.
+# SERIES picks the series and its tree (config/knobs).  The mainline
+# series, built without Rust, has all of build/mainline/ to itself, so that
+# the two kernel series never share a build directory.
 SERIES=${SERIES:-kernel}
 BUILD=${BUILD:-$TOP/build$([ "$SERIES" != mainline ] || echo /mainline)}
 KERNEL_SERIES=1
@@ -32,14 +25,10 @@ man-pages) DEFAULT_TREE=$BUILD/man-pages DEFAULT_PATCHES=$TOP/man-pages
 *) echo "error: SERIES=$SERIES: kernel, mainline or man-pages" >&2; exit 1 ;;
 esac
 TREE=${TREE:-$DEFAULT_TREE}
-# Objects go apart from the source, one directory a tree and
-# configuration; so do the installed kselftests and the initramfs.  Extra
-# fragments (CONFIG_FRAGMENTS="debug.config") suffix the directory's name:
-# build/obj-debug, build/obj-<tree>-<sum>-debug.
-cfgtag=
-for f in ${CONFIG_FRAGMENTS:-}; do
-	cfgtag=$cfgtag-$(basename "$f" .config)
-done
+# Objects, the installed kselftests and the initramfs go apart from the
+# source, one directory a tree and configuration: build/obj-debug for
+# CONFIG_FRAGMENTS="debug.config", build/obj-<tree>-<sum>-debug.
+cfgtag=$(for f in ${CONFIG_FRAGMENTS:-}; do printf -- '-%s' "$(basename "$f" .config)"; done)
 if [ "$TREE" = "$BUILD/linux" ]; then
 	OBJ=${OBJ:-$BUILD/obj$cfgtag}
 else
@@ -51,20 +40,16 @@ PATCHES=${PATCHES:-$DEFAULT_PATCHES}
 LOGS=$BUILD/logs
 mkdir -p "$BUILD" "$LOGS" "$CACHE"
 
-# KARCH: the architecture to build and boot (x86_64, the default; arm64,
-# cross-compiled with Debian's gcc-aarch64-linux-gnu; i386).  KIMAGE is the
-# make target of the boot image, $OBJ/$KIMAGE_PATH the image.
+# KIMAGE is the make target of KARCH's boot image, $OBJ/$KIMAGE_PATH the image.
 KARCH=${KARCH:-x86_64}
 case $KARCH in
-x86_64) KIMAGE=bzImage KIMAGE_PATH=arch/x86/boot/bzImage KCROSS= ;;
-i386) KIMAGE=bzImage KIMAGE_PATH=arch/x86/boot/bzImage KCROSS= ;;
+x86_64 | i386) KIMAGE=bzImage KIMAGE_PATH=arch/x86/boot/bzImage KCROSS= ;;
 arm64) KIMAGE=Image KIMAGE_PATH=arch/arm64/boot/Image
        KCROSS=${CROSS_COMPILE:-aarch64-linux-gnu-} ;;
 *) echo "error: KARCH=$KARCH: want x86_64, arm64 or i386" >&2; exit 1 ;;
 esac
-# The tools, each overridable: Debian's rustc (the rustup one has no
-# rust-src), bindgen (cargo's, else Debian's; scripts/fetch/deps.sh checks the
-# version), libclang 19 for bindgen.
+# The tools (config/knobs): Debian's rustc (the rustup one has no
+# rust-src), bindgen (cargo's, else Debian's: deps.sh checks the version).
 RUSTC=${RUSTC:-/usr/bin/rustc}
 RUSTDOC=${RUSTDOC:-/usr/bin/rustdoc}
 RUSTFMT=${RUSTFMT:-/usr/bin/rustfmt}
@@ -98,10 +83,8 @@ is_placeholder() {
 	return 1
 }
 
-die() {
-	echo "error: $*" >&2
-	exit 1
-}
+die() { echo "error: $*" >&2; exit 1; }
+say() { echo "==> $*"; }
 
 # build_lock: one kernel build at a time on this machine (two on 2 cores
 # only make both slower, and two makes in one object directory break it):
@@ -117,11 +100,7 @@ build_unlock() { exec 9>&-; }
 ccache_cc() {
 	local cc=${1:-}gcc
 	[ -z "${KLLVM:-}" ] || cc=${KLLVM}clang
-	if command -v ccache >/dev/null; then
-		echo "CC=ccache $cc"
-	else
-		echo "CC=$cc"
-	fi
+	echo "CC=$(command -v ccache >/dev/null && echo 'ccache ')$cc"
 }
 
 # config_fragments: the Kconfig fragments of this build, in the order
@@ -133,22 +112,17 @@ config_fragments() {
 	for f in $SERIES_FRAGMENTS ${CONFIG_FRAGMENTS:-}; do echo "$TOP/config/$f"; done
 }
 
-# kernel_tree COMMIT: what the kernel build reads of COMMIT's tree: all
-# but tools/testing (the kselftests, which make builds on its own).
-kernel_tree() {
-	git -C "$TREE" ls-tree "$1" | grep -v $'\ttools$'
-	git -C "$TREE" ls-tree "$1" tools/ | grep -v $'\ttools/testing$'
-}
-
 # build_key COMMIT ARGS...: what a build's result depends on: the source
-# tree at COMMIT (but its kselftests), the configuration asked for
-# (lab.config and the fragments), the make arguments and the tools.
+# tree at COMMIT but tools/testing (the kselftests, which make builds on
+# its own), the configuration (config_fragments), the make arguments and
+# the tools.
 build_key() {
 	local commit=$1 frags
 	shift
 	mapfile -t frags < <(config_fragments)
 	{
-		kernel_tree "$commit"
+		git -C "$TREE" ls-tree "$commit" | grep -v $'\ttools$'
+		git -C "$TREE" ls-tree "$commit" tools/ | grep -v $'\ttools/testing$'
 		cat "${frags[@]}"
 		printf '%s\n' "$KARCH" "$@"
 		"${KLLVM:-$KCROSS}$([ -n "${KLLVM:-}" ] && echo clang || echo gcc)" --version | head -n 1
@@ -381,10 +355,10 @@ worktree_at() {
 	fi
 }
 
-# check_done BISECT: the end of make check on a series (after k of its n
-# patches were checked in the worktree $SRC): a note if the tree is not what patches/
-# gives, and build/check.ok, one line a series that passed, "SHA256
-# bisect=0|1" (a BISECT=0 pass does not erase a full one).
+# check_done BISECT: the end of make check on a series (k of its n
+# patches checked in the worktree $SRC): a note if the tree is not what
+# patches/ gives, and build/check.ok, one line a series that passed,
+# "SHA256 bisect=0|1" (a BISECT=0 pass does not erase a full one).
 check_done() {
 	local series rec=$1 ok=$BUILD/check.ok
 	if [ "$k" = "$n" ] && [ "$(git -C "$SRC" rev-parse 'HEAD^{tree}')" != \
@@ -406,21 +380,6 @@ header() {
 	{ on = 0 }
 	tolower($0) ~ "^" tolower(name) ": " { on = 1; val = substr($0, length(name) + 3) }
 	END { gsub(/[ \t]+/, " ", val); print val }' "$1"
-}
-
-say() {
-	echo "==> $*"
-}
-
-# step_wait NAME PID START: wait for the step PID, started at START, and
-# print its elapsed time every 30 s; its exit status.
-step_wait() {
-	local name=$1 pid=$2 start=$3 rc=0
-	while ! wait_for "$pid" 30; do
-		echo "    ... $name: $(($(date +%s) - start)) s"
-	done
-	wait "$pid" || rc=$?
-	return "$rc"
 }
 
 # run_step NAME LOG CMD...: run CMD with its output in LOG, show its
@@ -451,11 +410,16 @@ try_step() {
 # step NAME LOG CMD...: CMD in the background, its output added to LOG,
 # its elapsed time shown every 30 s; its status, and step_secs.
 step() {
-	local name=$1 log=$2 start rc=0
+	local name=$1 log=$2 start rc=0 pid i=0
 	shift 2
 	start=$(date +%s)
 	"$@" >>"$log" 2>&1 &
-	step_wait "$name" $! "$start" || rc=$?
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		((++i % 30)) || echo "    ... $name: $(($(date +%s) - start)) s"
+	done
+	wait "$pid" || rc=$?
 	step_secs=$(($(date +%s) - start))
 	return "$rc"
 }
@@ -472,14 +436,4 @@ build_errors() {
 	make1=$(grep -E '\*\*\* \[' "$1" | head -n 1) || true
 	[ -z "$errs" ] || echo "$errs"
 	[ -z "$make1" ] || grep -qxF -- "$make1" <<<"$errs" || echo "$make1"
-}
-
-# wait_for PID SECONDS: true once PID has exited, false on timeout.
-wait_for() {
-	local i
-	for ((i = 0; i < $2; i++)); do
-		kill -0 "$1" 2>/dev/null || return 0
-		sleep 1
-	done
-	return 1
 }
