@@ -13,7 +13,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
-[ -d "$TREE/.git" ] || die "no tree at $TREE; run make tree$SERIES_ARG first"
+tree_base
 git -C "$TREE" diff --quiet HEAD ||
 	die "$TREE has uncommitted changes; commit them (git -C $TREE commit) and export again"
 n=$(git -C "$TREE" rev-list --count base..HEAD)
@@ -52,9 +52,7 @@ if [ -f "$old" ] && [ -f "$new/0000-cover-letter.patch" ] &&
 	cp "$old" "$new/0000-cover-letter.patch"
 fi
 
-changed=0
-diff -qr -x b4.json "$PATCHES" "$new" >/dev/null 2>&1 || changed=1
-if [ "$changed" = 1 ]; then
+if ! diff -qr -x b4.json "$PATCHES" "$new" >/dev/null 2>&1; then
 	rm -f "$PATCHES"/*.patch
 	cp "$new"/*.patch "$PATCHES/" 2>/dev/null || true
 	say "exported $n patch(es) to ${PATCHES#"$TOP"/}/"
