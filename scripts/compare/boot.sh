@@ -18,12 +18,10 @@ kernel=$1 name=$2
 [ -f "$kernel" ] || die "no kernel at $kernel"
 [ -f "$INITRAMFS" ] || die "no initramfs at $INITRAMFS; make initramfs first"
 out=$BUILD/compare/$name
-fuzzer=$BUILD/compare/clone3_flags_fuzz
-initrd=$BUILD/compare/initramfs.cpio.gz
+fuzzer=$BUILD/compare/clone3_flags_fuzz initrd=$BUILD/compare/initramfs.cpio.gz
 
 # The fuzzer, and the initramfs with it in /usr/bin.
-src=$TOP/compare/clone3_flags_fuzz.c
-hdrs=$OBJ/usr/include
+src=$TOP/compare/clone3_flags_fuzz.c hdrs=$OBJ/usr/include
 [ -f "$hdrs/linux/sched.h" ] || die "no uapi headers in $hdrs; make selftests first"
 mkdir -p "$BUILD/compare"
 if [ ! -x "$fuzzer" ] || [ "$src" -nt "$fuzzer" ] || [ "$hdrs/linux/sched.h" -nt "$fuzzer" ]; then
@@ -71,6 +69,5 @@ KERNEL=$kernel INITRD=$initrd SHARE=$out NAME=compare-$name BOOT_TIMEOUT=$boot_t
 	"${knobs# } sh $out/compare-run.sh $out $timeout $isolate" || rc=$?
 cp "$LOGS/compare-$name-console.log" "$out/console.log"
 # A run that did not finish is not kept for REUSE.
-[ "$rc" = 0 ] && echo "$key" >"$out/key"
-[ "$rc" = 0 ] || echo "warning: the $name boot ended with status $rc; comparing what it left" >&2
-exit 0
+[ "$rc" = 0 ] || { echo "warning: the $name boot ended with status $rc; comparing what it left" >&2; exit 0; }
+echo "$key" >"$out/key"

@@ -40,80 +40,65 @@ class Run:
     """What one kernel did: cases, KUnit suites, fuzz cases."""
 
     def __init__(self, d):
-        self.dir = d
-        self.cases = collections.OrderedDict()   # key -> (status, name)
-        self.fuzz = collections.OrderedDict()    # key -> (inputs, outcome)
-        self.kinds = collections.OrderedDict()   # fuzz:kind -> (status, text)
+        self.cases, self.kunit = {}, {}  # key -> (status, name)
+        self.fuzz = {}                   # key -> (inputs, outcome)
+        self.kinds = {}                  # fuzz:kind -> (status, text)
         self.seeds = set()
-        self.fuzz_end = None
+        self.splats = []
         self.version = '?'
         self.problems = []
-        self.read_ksft(f'{d}/ksft.log')
-        self.read_fuzz(f'{d}/fuzz.log')
-        self.read_console(f'{d}/console.log')
+        for log, missing, read in (('ksft.log', 'no kselftest output', self.read_ksft),
+                                   ('fuzz.log', 'no fuzzer output', self.read_fuzz),
+                                   ('console.log', 'no console log', self.read_console)):
+            try:
+                f = open(f'{d}/{log}', errors='replace')
+            except OSError as e:
+                self.problems.append(f'{missing}: {e}')
+                continue
+            with f:
+                read((line.rstrip('\r\n') for line in f), f'{d}/{log}')
 
-    def open_log(self, path, missing):
-        """The log at path, or None, noting the problem as "missing: why"."""
-        try:
-            return open(path, errors='replace')
-        except OSError as e:
-            self.problems.append(f'{missing}: {e}')
-            return None
-
-    def read_ksft(self, path):
-        f = self.open_log(path, 'no kselftest output')
-        if f is None:
-            return
+    def read_ksft(self, lines, path):
         reader = ktap.Reader()
-        for raw in f:
-            prog = reader.feed(raw.rstrip('\r\n'))
+        for line in lines:
+            prog = reader.feed(line)
             if prog:
                 for n, c in enumerate(prog.cases, 1):
                     self.cases[f'{prog.key}:{n}'] = (ktap.kind(c.ok, c.directive), c.name)
                 self.cases[prog.key] = (ktap.kind(prog.ok, prog.directive), prog.directive)
         self.problems += [f'{p} ({path})' for p in reader.problems()]
 
-    def read_fuzz(self, path):
-        f = self.open_log(path, 'no fuzzer output')
-        if f is None:
-            return
-        for raw in f:
-            line = raw.rstrip('\r\n')
-            m = FUZZ_CASE.match(line)
-            if m:
+    def read_fuzz(self, lines, path):
+        end = None
+        for line in lines:
+            if m := FUZZ_CASE.match(line):
                 key, inputs, outcome = m.groups()
                 if key in self.fuzz:
                     self.problems.append(f'fuzz case {key} printed twice')
                 self.fuzz[key] = (inputs, outcome)
-            elif FUZZ_KIND.match(line):
-                name, status, text = FUZZ_KIND.match(line).groups()
+            elif m := FUZZ_KIND.match(line):
+                name, status, text = m.groups()
                 self.kinds[f'fuzz:{name}'] = (status, text)
                 if status == 'not ok':
                     self.problems.append(f'fuzz {name}: {text} ({path})')
-            elif FUZZ_SEED.match(line):
-                self.seeds.add(int(FUZZ_SEED.match(line).group(1), 0))
-            elif FUZZ_END.match(line):
-                self.fuzz_end = int(FUZZ_END.match(line).group(1))
-        if self.fuzz_end is None:
-            self.problems.append(f'the fuzzer did not finish (no fuzz-end '
-                                 f'line in {path})')
-        elif self.fuzz_end != len(self.fuzz):
-            self.problems.append(f'the fuzzer ran {self.fuzz_end} cases, '
-                                 f'printed {len(self.fuzz)} ({path})')
+            elif m := FUZZ_SEED.match(line):
+                self.seeds.add(int(m.group(1), 0))
+            elif m := FUZZ_END.match(line):
+                end = int(m.group(1))
+        if end is None:
+            self.problems.append(f'the fuzzer did not finish (no fuzz-end line in {path})')
+        elif end != len(self.fuzz):
+            self.problems.append(f'the fuzzer ran {end} cases, printed {len(self.fuzz)} ({path})')
 
-    def read_console(self, path):
-        self.kunit = collections.OrderedDict()
-        f = self.open_log(path, 'no console log')
-        if f is None:
-            return
-        for line in f:
-            m = VERSION.search(line)
-            if m and self.version == '?':
+    def read_console(self, lines, path):
+        for line in lines:
+            if self.version == '?' and (m := VERSION.search(line)):
                 self.version = m.group(1)
-            m = KUNIT.match(line.rstrip())
-            if m:
+            if m := KUNIT.match(line.rstrip()):
                 ok, name, directive = m.groups()
                 self.kunit[f'kunit:{name}'] = (ktap.kind(ok, directive), '')
+        # A kernel splat fails as in make run, on either kernel.
+        self.splats = report.scan_console(path)
 
 
 def case_order(key):
@@ -124,6 +109,11 @@ def case_order(key):
 
 def cell(c):
     return c.replace('|', '\\|')
+
+
+def verdict(e):
+    """A difference's verdict: the entry of the expected list that it matched."""
+    return f'expected ({e.origin})' if e else 'DIFFERS'
 
 
 def main():
@@ -141,53 +131,33 @@ def main():
     args = ap.parse_args()
 
     ref, ours = Run(args.mainline), Run(args.ours)
+    runs = ((ref, 'mainline'), (ours, 'ours'))
     exp = expected.Expected(args.expected, ['compare'])
-    problems = [f'mainline: {p}' for p in ref.problems] + \
-               [f'ours: {p}' for p in ours.problems]
-    # A kernel splat fails as in make run, on either kernel.
-    for r, who in ((ref, 'mainline'), (ours, 'ours')):
-        if os.path.exists(f'{r.dir}/console.log'):
-            problems += [f'{who}: kernel splat: {s}' for s in
-                         report.scan_console(f'{r.dir}/console.log')]
-    unexpected, matched = [], []
-    md = []
-
-    md.append(f'# make compare: mainline {ref.version} | {args.ours_name} '
-              f'{ours.version}')
-    md.append('')
-    rows = []
-    compared = [('ksft', ref.cases, ours.cases),
-                ('fuzz', ref.kinds, ours.kinds)]
+    problems = [f'{who}: {p}' for r, who in runs for p in r.problems] + \
+               [f'{who}: kernel splat: {s}' for r, who in runs for s in r.splats]
+    unexpected, rows = [], []
+    compared = [('ksft', ref.cases, ours.cases), ('fuzz', ref.kinds, ours.kinds)]
     if not args.no_kunit:
         compared.append(('kunit', ref.kunit, ours.kunit))
     for kind, a, b in compared:
         for key in list(b) + [k for k in a if k not in b]:
             sa, na = a.get(key, ('absent', ''))
             sb, nb = b.get(key, ('absent', ''))
-            name = nb or na
-            label = f'{key} {name}'.strip()
-            verdict = 'same'
+            label = f'{key} {nb or na}'.strip()
+            v = 'same'
             if sa != sb:
                 e = exp.match(kind, label)
-                if e:
-                    verdict = f'expected ({e.origin})'
-                    matched.append((label, sa, sb, e))
-                else:
-                    verdict = 'DIFFERS'
+                v = verdict(e)
+                if not e:
                     unexpected.append(f'{label}: mainline {sa}, ours {sb}')
-            rows.append((label, sa, sb, verdict))
-    md.append('| test case | mainline | ours | |')
-    md.append('|---|---|---|---|')
-    for label, sa, sb, v in rows:
-        md.append(f'| {cell(label)} | {sa} | {sb} | {v} |')
-    md.append('')
+            rows.append(f'| {cell(label)} | {sa} | {sb} | {v} |')
 
     # The fuzzer, case by case.
     if ref.seeds != ours.seeds or len(ours.seeds) != 1:
         problems.append(f'fuzz seeds: mainline {sorted(ref.seeds)}, ours '
                         f'{sorted(ours.seeds)}: not one and the same')
     seed = f'0x{min(ours.seeds):x}' if ours.seeds else '?'
-    fdiff = []
+    fdiff = []  # (key, call, mainline's outcome, ours, expected entry)
     same = 0
     # The kinds' lines interleave as they come: in the order of the cases.
     for key in sorted(set(ours.fuzz) | set(ref.fuzz), key=case_order):
@@ -196,89 +166,66 @@ def main():
         if ia and ib and ia != ib:
             problems.append(f'fuzz case {key}: not the same call on both '
                             f'kernels ({ia} | {ib}): the fuzzers differ')
-            continue
-        if oa == ob:
+        elif oa == ob:
             same += 1
-            continue
-        text = f'{key} {ia or ib} mainline={oa} ours={ob}'
-        e = exp.match('fuzz', text)
-        fdiff.append((key, ia or ib, oa, ob, e))
-        if e:
-            matched.append((f'fuzz {key}', oa, ob, e))
-    for r, who in ((ref, 'mainline'), (ours, 'ours')):
-        if not r.fuzz:
-            problems.append(f'{who}: no fuzz-case lines')
+        else:
+            e = exp.match('fuzz', f'{key} {ia or ib} mainline={oa} ours={ob}')
+            fdiff.append((key, ia or ib, oa, ob, e))
+    problems += [f'{who}: no fuzz-case lines' for r, who in runs if not r.fuzz]
+    failed = [d for d in fdiff if not d[4]]
+    unexpected += [f'fuzz {key} {inputs}: mainline {oa}, ours {ob}; replay: '
+                   f'FUZZ_SEED={seed} FUZZ_ONLY={key}' for key, inputs, oa, ob, _ in failed]
 
     def outcomes(r):
         c = collections.Counter(o.split()[0] if o else '?'
                                 for _, o in r.fuzz.values())
         return ', '.join(f'{k} {n}' for k, n in c.most_common())
-    md.append(f'## Fuzz (seed {seed})')
+    md = [f'# make compare: mainline {ref.version} | {args.ours_name} {ours.version}', '',
+          '| test case | mainline | ours | |', '|---|---|---|---|', *rows, '',
+          f'## Fuzz (seed {seed})', '', '| | mainline | ours |', '|---|---|---|',
+          f'| cases | {len(ref.fuzz)} | {len(ours.fuzz)} |',
+          f'| outcomes | {outcomes(ref)} | {outcomes(ours)} |']
+    for what, n in (('same outcome', same), ('differing, expected', len(fdiff) - len(failed)),
+                    ('differing, not expected', len(failed))):
+        md.append(f'| {what} | {n} | {n} |')
     md.append('')
-    md.append('| | mainline | ours |')
-    md.append('|---|---|---|')
-    md.append(f'| cases | {len(ref.fuzz)} | {len(ours.fuzz)} |')
-    md.append(f'| outcomes | {outcomes(ref)} | {outcomes(ours)} |')
-    nexp = sum(1 for d in fdiff if d[4])
-    md.append(f'| same outcome | {same} | {same} |')
-    md.append(f'| differing, expected | {nexp} | {nexp} |')
-    md.append(f'| differing, not expected | {len(fdiff) - nexp} | '
-              f'{len(fdiff) - nexp} |')
-    md.append('')
-    term = list(md)
-    if fdiff:
-        md.append('| fuzz case | call | mainline | ours | |')
-        md.append('|---|---|---|---|---|')
-        for n, (key, inputs, oa, ob, e) in enumerate(fdiff):
-            v = f'expected ({e.origin})' if e else 'DIFFERS'
-            md.append(f'| {key} | {cell(inputs)} | {cell(oa)} | {cell(ob)} '
-                      f'| {v} |')
-        md.append('')
-    for key, inputs, oa, ob, e in fdiff:
-        if not e:
-            unexpected.append(f'fuzz {key} {inputs}: mainline {oa}, ours '
-                              f'{ob}; replay: FUZZ_SEED={seed} '
-                              f'FUZZ_ONLY={key}')
 
-    notes = []
+    tail = []
     for e in exp.entries:
-        if e.kind == 'kunit' and args.no_kunit:
-            continue
         if exp.hits[e]:
-            notes.append(f'expected ({e.origin}): {exp.hits[e]} x {e}: {e.reason}')
-        else:
-            notes.append(f'NOTE: {e.origin}: "{e}" matched no difference in '
-                         f'this run: remove it if it no longer differs')
-    tail = notes + [f'FAIL: {u}' for u in unexpected] + \
-        [f'FAIL: {p}' for p in problems]
-    verdict = (f'{len(rows)} test cases, {len(ours.fuzz)} fuzz cases: '
+            tail.append(f'expected ({e.origin}): {exp.hits[e]} x {e}: {e.reason}')
+        elif e.kind != 'kunit' or not args.no_kunit:  # none can match with --no-kunit
+            tail.append(f'NOTE: {e.origin}: "{e}" matched no difference in '
+                        f'this run: remove it if it no longer differs')
+    tail += [f'FAIL: {u}' for u in unexpected + problems]
+    # Each match of an entry is one expected difference.
+    summary = (f'{len(rows)} test cases, {len(ours.fuzz)} fuzz cases: '
                f'{len(unexpected)} unexpected difference(s), '
-               f'{len(matched)} expected, {len(problems)} problem(s)')
-    md += ['## Verdict', ''] + [f'- {cell(t)}' for t in tail] + ['', verdict]
+               f'{sum(exp.hits.values())} expected, {len(problems)} problem(s)')
     if args.report:
+        ftable = ['| fuzz case | call | mainline | ours | |', '|---|---|---|---|---|'] + [
+            f'| {key} | {cell(inputs)} | {cell(oa)} | {cell(ob)} | {verdict(e)} |'
+            for key, inputs, oa, ob, e in fdiff] + ['']
         with open(args.report, 'w') as f:
-            f.write('\n'.join(md) + '\n')
+            f.write('\n'.join(md + (ftable if fdiff else []) + ['## Verdict', ''] +
+                              [f'- {cell(t)}' for t in tail] + ['', summary]) + '\n')
 
     # The terminal: the same tables, the differing fuzz cases shortened.
-    shown = [d for d in fdiff if not d[4]][:args.show]
-    for line in term:
-        print(line)
-    for key, inputs, oa, ob, e in shown:
+    shown = failed[:args.show]
+    print('\n'.join(md))
+    for key, inputs, oa, ob, _ in shown:
         print(f'DIFFERS fuzz {key} {inputs}: mainline {oa} | ours {ob}')
     for t in tail:
-        if t.startswith('FAIL: fuzz ') and shown:
-            continue  # printed above, with the replay below
-        print(t)
-    for key, inputs, oa, ob, e in shown:
+        if not (shown and t.startswith('FAIL: fuzz ')):  # printed above, with the replay below
+            print(t)
+    for key, *_ in shown:
         print(f'FAIL: fuzz {key}: replay: FUZZ_SEED={seed} FUZZ_ONLY={key}')
-    hidden = len([d for d in fdiff if not d[4]]) - len(shown)
-    if hidden > 0:
-        print(f'... and {hidden} more differing fuzz case(s) in the report')
-    print(verdict)
+    if len(failed) > len(shown):
+        print(f'... and {len(failed) - len(shown)} more differing fuzz case(s) in the report')
+    print(summary)
     bad = len(unexpected) + len(problems)
-    total = len(rows) + len(ours.fuzz)
-    print(f'compare: {max(total - bad, 0)} passed, {bad} failed, 0 skipped')
-    return 1 if unexpected or problems else 0
+    print(f'compare: {max(len(rows) + len(ours.fuzz) - bad, 0)} passed, {bad} failed, 0 skipped')
+    return 1 if bad else 0
 
 
 if __name__ == '__main__':

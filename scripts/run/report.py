@@ -15,6 +15,7 @@ skipped; one that "passes" must pass every case, none skipped.  Prints one closi
 """
 
 import argparse
+import collections
 import json
 import os
 import re
@@ -67,7 +68,7 @@ SPLAT_SPAN = 200
 
 class Counts:
     def __init__(self):
-        self.passed = self.failed = self.skipped = 0
+        self.passed = self.skipped = 0
         self.failures = []
 
     def add(self, status, what):
@@ -76,7 +77,6 @@ class Counts:
         elif status == 'skip':
             self.skipped += 1
         else:
-            self.failed += 1
             self.failures.append(what)
 
 
@@ -89,24 +89,21 @@ def parse_kselftest(lines, counts, exp):
         if not prog:
             continue
         status = ktap.status(prog.ok, prog.directive)
-        progs[prog.key] = [(ktap.status(c.ok, c.directive), c.name, c.directive)
-                           for c in prog.cases] or [(status, prog.name, prog.directive)]
+        cases = [(ktap.status(c.ok, c.directive), c.name, c.directive) for c in prog.cases]
+        progs[prog.key] = cases or [(status, prog.name, prog.directive)]
         known = exp.match('fails', prog.key)
         if known:
             if status == 'fail':
                 counts.add('skip', prog.name)
-                print(f'KNOWN FAILURE (counted as skipped): {prog.name}: '
-                      f'{known.reason}')
+                print(f'KNOWN FAILURE (counted as skipped): {prog.name}: {known.reason}')
             else:
                 print(f'NOTE: {prog.name} is listed as failing ({known.origin}) '
                       f'but did not fail: remove its line')
-        elif prog.cases:
-            for c in prog.cases:
-                counts.add(ktap.status(c.ok, c.directive), f'{prog.name}: {c.name}')
-            if status == 'fail' and not any(
-                    ktap.status(c.ok, c.directive) == 'fail' for c in prog.cases):
-                # every case passed, but the program did not (crash,
-                # timeout, a result it never printed)
+        elif cases:
+            for st, case, _ in cases:
+                counts.add(st, f'{prog.name}: {case}')
+            if status == 'fail' and all(st != 'fail' for st, _, _ in cases):
+                # no case failed, but the program did (crash, timeout, a result never printed)
                 counts.add('fail', f'{prog.name} ({prog.directive or "failed"})')
         else:
             counts.add(status, f'{prog.name} ({prog.directive or "no cases"})')
@@ -124,39 +121,26 @@ def parse_kselftest(lines, counts, exp):
 
 def parse_kunit(console, tool, counts):
     """Count the KUnit results in the console log with kunit.py parse."""
-    out = subprocess.run([sys.executable, tool, 'parse', '--json',
-                          os.path.abspath(console)],
+    out = subprocess.run([sys.executable, tool, 'parse', '--json', os.path.abspath(console)],
                          capture_output=True, text=True, check=False)
-    text = out.stdout
-    start = text.find('{')
+    start = out.stdout.find('{')
     if start < 0:
         return [f'kunit.py parse gave no results: {out.stderr.strip()}']
-    root = json.loads(text[start:])
-    problems = []
+    root = json.loads(out.stdout[start:])
 
     def walk(group, path):
         for case in group.get('test_cases', []):
-            status = {'PASS': 'pass', 'SKIP': 'skip'}.get(case['status'],
-                                                          'fail')
+            status = {'PASS': 'pass', 'SKIP': 'skip'}.get(case['status'], 'fail')
             counts.add(status, f'kunit: {path}{case["name"]}')
         for sub in group.get('sub_groups', []):
             walk(sub, f'{path}{sub["name"]}.')
 
     walk(root, '')
     misc = root.get('misc', {})
-    if misc.get('tests', 0) == 0:
-        problems.append('no KUnit results in the console')
+    problems = ['no KUnit results in the console'] if misc.get('tests', 0) == 0 else []
     if misc.get('errors', 0):
         problems.append(f'{misc["errors"]} KUnit parse error(s)')
     return problems
-
-
-def splat_kind(line):
-    """(kind, generic) of a console line, or None."""
-    for kind, generic, rx in SPLAT_KINDS:
-        if rx.search(line):
-            return kind, generic
-    return None
 
 
 def scan_console(console):
@@ -171,10 +155,10 @@ def scan_console(console):
     splats = []  # [kind, lineno, text, is an unresolved marker]
     with open(console, errors='replace') as f:
         for n, line in enumerate(f, 1):
-            found = splat_kind(line)
+            found = [(kind, generic) for kind, generic, rx in SPLAT_KINDS if rx.search(line)]
             if not found:
                 continue
-            kind, generic = found
+            kind, generic = found[0]  # the most specific
             text = line.strip()
             last = splats[-1] if splats else None
             if CUT_HERE in line:
@@ -211,18 +195,12 @@ def main():
     splats = scan_console(args.console) if args.console else []
     problems += [f'kernel splat: {s}' for s in splats]
 
-    for what in counts.failures:
-        print(f'FAIL: {what}')
-    for what in problems:
+    for what in counts.failures + problems:
         print(f'FAIL: {what}')
     if splats:
-        kinds = {}
-        for s in splats:
-            kind = s[1:s.index(']')]
-            kinds[kind] = kinds.get(kind, 0) + 1
-        print('kernel splats by kind: ' +
-              ', '.join(f'{k} {n}' for k, n in sorted(kinds.items())))
-    failed = counts.failed + len(problems)
+        kinds = collections.Counter(s[1:s.index(']')] for s in splats)
+        print('kernel splats by kind: ' + ', '.join(f'{k} {n}' for k, n in sorted(kinds.items())))
+    failed = len(counts.failures) + len(problems)
     print(f'{counts.passed} passed, {failed} failed, {counts.skipped} skipped')
     return 1 if failed else 0
 
