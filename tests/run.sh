@@ -421,6 +421,9 @@ check "compare: ... which config/expected expects for bit 37" 0 \
 	cmp37 same "$TOP/config/expected" --no-kunit
 cmp_run seed '' '' 's/fuzz-seed 0x5eed/fuzz-seed 0x5eee/'
 check "compare: different fuzz seeds fail" 1 'FAIL: fuzz seeds: mainline \[24301\], ours \[24302\]' cmp seed
+cmp_run seedcase '' '' 's/fuzz-seed 0x5eed/fuzz-seed 0x5eee/; s/^\(fuzz-case autoreap:1 .*\) => EINVAL/\1 => ok task=thread/'
+check "compare: ... also when a differing fuzz case is shown on the terminal" 1 \
+	'FAIL: fuzz seeds: mainline \[24301\], ours \[24302\]' cmp seedcase
 cmp_run nolog '' '' '/fuzz-case/d'
 check "compare: no fuzz-case lines fail" 1 '^FAIL: ours: no fuzz-case lines' cmp nolog
 cmp_run unfinished '' '' '/fuzz-end/d'

@@ -215,8 +215,11 @@ def main():
     print('\n'.join(md))
     for key, inputs, oa, ob, _ in shown:
         print(f'DIFFERS fuzz {key} {inputs}: mainline {oa} | ours {ob}')
+    # The differing fuzz cases are printed above, with the replay below;
+    # the problems of the fuzzer as a whole (seeds, calls) are not.
+    above = {f'FAIL: {u}' for u in unexpected if u.startswith('fuzz ')} if shown else set()
     for t in tail:
-        if not (shown and t.startswith('FAIL: fuzz ')):  # printed above, with the replay below
+        if t not in above:
             print(t)
     for key, *_ in shown:
         print(f'FAIL: fuzz {key}: replay: FUZZ_SEED={seed} FUZZ_ONLY={key}')
