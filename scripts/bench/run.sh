@@ -1,15 +1,6 @@
 #!/bin/bash
-# make bench: what the clone3 flags cost and save.  Builds bench/pidfd_bench.c
-# (static), boots the patched kernel (TREE, default build/linux) and the
-# base kernel (BASE_TREE, default build/linux-base: a worktree of the tree
-# at tag "base") alternately, BENCH_ROUNDS boots of each, runs the
-# benchmark in every guest, then scripts/bench/report.py prints the table
-# and writes build/bench/results.md and build/bench/latency.png.
-#
-# Knobs: BENCH_SCALE (iterations, default 1: a few minutes in all under
-# TCG), BENCH_ROUNDS (boots of each kernel, default 3), BENCH_GROUPS
-# (spawn,kill,close), BENCH_ICOUNT (1: also count instructions, one
-# boot of each kernel under -icount; 0: not), BENCH_OUT (build/bench).
+# make bench: what the clone3 flags cost and save, by bench/pidfd_bench.c in
+# guests of the patched kernel and of the base (docs/bench.md, config/knobs).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -26,7 +17,6 @@ OUT=$(realpath "$OUT")
 say "building bench/pidfd_bench.c (static)"
 gcc -O2 -static -Wall -o "$OUT/pidfd_bench" "$TOP/bench/pidfd_bench.c"
 
-# The base kernel: a detached worktree at tag "base" of the tree's repo.
 if [ ! -e "$BASE_TREE" ]; then
 	repo=$BUILD/linux
 	[ -d "$repo" ] || repo=$PATCHED_TREE
@@ -57,20 +47,17 @@ done
 	printf 'guest\t-smp %s -m %s, accel %s\n' "${SMP:-2}" "${MEM:-2G}" "${ACCEL:-auto}"
 	printf 'patched_tree\t%s %s\n' "$PATCHED_TREE" \
 		"$(git -C "$PATCHED_TREE" describe --always --dirty 2>/dev/null) ($commits commits on base)"
-	printf 'base_tree\t%s %s\n' "$BASE_TREE" \
-		"$(git -C "$BASE_TREE" describe --always 2>/dev/null)"
+	printf 'base_tree\t%s %s\n' "$BASE_TREE" "$(git -C "$BASE_TREE" describe --always 2>/dev/null)"
 	printf 'scale\t%s\nrounds\t%s\n' "$SCALE" "$ROUNDS"
 	printf 'load_before\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/host.tsv"
 
 # bench_boot KERNEL MODE ROUND [QEMU options]: one guest, one run.
 bench_boot() {
-	local label=$1 mode=$2 r=$3 t dir
-	shift 3
-	if [ "$label" = base ]; then t=$BASE_TREE; else t=$PATCHED_TREE; fi
-	dir=$OUT/raw/$label-$mode-r$r
+	local label=$1 mode=$2 r=$3 t=$PATCHED_TREE dir=$OUT/raw/$1-$2-r$3
+	[ "$label" != base ] || t=$BASE_TREE
 	say "$mode round $r: $label kernel"
-	TREE=$t OBJ='' NAME=bench-$label SHARE=$OUT QEMU_EXTRA="$*" \
+	TREE=$t OBJ='' NAME=bench-$label SHARE=$OUT QEMU_EXTRA="${*:4}" \
 		OUTPUT_SHOW='^pidfd_bench|seconds' \
 		"$TOP/scripts/run/boot.sh" --cmd "cp $OUT/pidfd_bench /tmp/pidfd_bench &&
 /tmp/pidfd_bench -o $dir -l $label -s $SCALE -g $GROUPS_"
@@ -84,9 +71,7 @@ start=$(date +%s)
 # alternated so that neither kernel always goes first.
 for ((r = 1; r <= ROUNDS; r++)); do
 	if ((r % 2)); then order="base patched"; else order="patched base"; fi
-	for label in $order; do
-		bench_boot "$label" tcg "$r"
-	done
+	for label in $order; do bench_boot "$label" tcg "$r"; done
 done
 # Instructions: with -icount shift=0 the guest's clock advances one ns
 # per guest instruction, so the same code gives the same count whatever
@@ -101,21 +86,15 @@ printf 'load_after\t%s\n' "$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/host.tsv"
 printf 'bench_seconds\t%s\n' "$(($(date +%s) - start))" >>"$OUT/host.tsv"
 
 # The report needs matplotlib for the plot: the system's, else a venv.
-py=python3
+py=python3 venv=$BUILD/bench-venv
 if ! python3 -c 'import matplotlib' 2>/dev/null; then
-	venv=$BUILD/bench-venv
-	if [ ! -x "$venv/bin/python" ] ||
-	   ! "$venv/bin/python" -c 'import matplotlib' 2>/dev/null; then
+	if ! "$venv/bin/python" -c 'import matplotlib' 2>/dev/null; then
 		say "installing matplotlib (PyPI) into ${venv#"$TOP"/}"
-		if python3 -m venv "$venv" >"$LOGS/bench-venv.log" 2>&1 &&
-		   "$venv/bin/pip" install -q matplotlib >>"$LOGS/bench-venv.log" 2>&1; then
-			:
-		else
+		{ python3 -m venv "$venv" && "$venv/bin/pip" install -q matplotlib; } \
+			>"$LOGS/bench-venv.log" 2>&1 ||
 			echo "warning: could not install matplotlib (see $LOGS/bench-venv.log);" \
 				"no plot. By hand: python3 -m pip install matplotlib" >&2
-			venv=
-		fi
 	fi
-	[ -n "$venv" ] && py=$venv/bin/python
+	"$venv/bin/python" -c 'import matplotlib' 2>/dev/null && py=$venv/bin/python
 fi
 "$py" "$TOP/scripts/bench/report.py" "$OUT"
