@@ -49,7 +49,7 @@ def load(out, mode):
     """-> ({(kernel, group, id): Series}, {kernel: {round: meta}})"""
     series, meta = {}, defaultdict(dict)
     raw = os.path.join(out, "raw")
-    for d in sorted(os.listdir(raw)):
+    for d in sorted(os.listdir(raw) if os.path.isdir(raw) else []):
         m = re.fullmatch(r"(\w+)-(\w+)-r(\d+)", d)
         path = os.path.join(raw, d, "results.tsv")
         if not m or m.group(2) != mode or not os.path.exists(path):
