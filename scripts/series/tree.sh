@@ -90,36 +90,15 @@ patch_notes() {
 	sep == 2 { exit }' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
 }
 
-# The series is re-applied from the base, which rewrites every file it
-# touches. Files that come out with the same content as before get their
-# old modification time back, so that the next build only redoes what the
-# change of patches/ really changed.
-save_mtimes() {
-	"${GIT[@]}" diff --name-only -z base HEAD -- |
-		while IFS= read -r -d '' f; do
-			[ -f "$TREE/$f" ] || continue
-			printf '%s %s %s\0' "$("${GIT[@]}" rev-parse "HEAD:$f")" \
-				"$(stat -c %.9Y "$TREE/$f")" "$f"
-		done >"$1"
-}
-
-restore_mtimes() {
-	local blob mtime f
-	while IFS=' ' read -r -d '' blob mtime f; do
-		if [ "$("${GIT[@]}" rev-parse -q --verify "HEAD:$f" 2>/dev/null)" = "$blob" ]; then
-			touch -m -d "@$mtime" "$TREE/$f"
-		fi
-	done <"$1"
-}
-
 apply_series() {
-	local c p notes mtimes=$TREE/.git/series-mtimes commits=$TREE/.git/series-commits
-	save_mtimes "$mtimes"
+	local c p notes commits=$TREE/.git/series-commits
 	series_files 0
 	GIT_COMMITTER_NAME="Series Builder" GIT_COMMITTER_EMAIL=builder@localhost \
 		commit_series "$commits" base "${patches[@]}" ||
 		die "fix ${PATCHES#"$TOP"/}/ (or the base) and run make tree$SERIES_ARG again"
 	c=$(tail -n 1 "$commits" | cut -d' ' -f1)
+	# Only the files that differ are rewritten: the next build redoes
+	# only what the change of patches/ changed.
 	"${GIT[@]}" reset -q --hard "${c:-base}"
 	while read -r c p; do
 		notes=$(patch_notes "$p")
@@ -127,7 +106,6 @@ apply_series() {
 	done <"$commits"
 	[ -f "$cover" ] && "${GIT[@]}" config branch.master.description \
 		"$(cover_description "$cover")"
-	restore_mtimes "$mtimes"
 	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
 	say "tree at $TREE: $n patch(es) on $("${GIT[@]}" log -1 --format=%s base)"
 }
