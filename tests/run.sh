@@ -250,6 +250,17 @@ printf 'int x = 2;\n' >"$tmp/b2/linux/kernel/a.c"
 printf 'oops\n' >>"$tmp/patches/0001-kernel-set-x.patch"
 check "tree: refuses to drop work that was not exported" 1 'export the tree first' \
 	"${env2[@]}" "$TOP/scripts/series/tree.sh"
+# commit_series, the one way the tools apply a series, gives what git am
+# gives: the same tree, author, date and message.
+am_and_commit_series() {
+	local t=$tmp/am p=("$tmp/patches.before"/0001-*.patch)
+	rm -rf "$t" && git clone -q "$tmp/b2/linux" "$t" && git -C "$t" checkout -q base
+	git -C "$t" -c user.name=A -c user.email=a@localhost am -q "${p[@]}"
+	TREE=$t BUILD=$tmp/b2 PIDFD_CACHE=$tmp/cache step "commit_series $tmp/cs base ${p[*]}"
+	diff <(git -C "$t" log -1 --format='%T %an <%ae> %ad%n%B' HEAD) \
+		<(git -C "$t" log -1 --format='%T %an <%ae> %ad%n%B' "$(cut -d' ' -f1 "$tmp/cs")") && echo same
+}
+check "commit_series: the same commit as git am (tree, author, date, message)" 0 '^same$' am_and_commit_series
 # A base that config/upstream-bases lists: base-commit: names its
 # upstream commit, which no import has, rather than the import commit.
 printf '%s Linux 0.0.1\n' 0123456789abcdef0123456789abcdef01234567 >"$tmp/bases"
