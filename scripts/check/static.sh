@@ -13,19 +13,16 @@
 #             the kernel's Rust
 #   rustdoc   make rustdoc
 #
-# The lab configuration (x86_64, Rust on); worktrees build/matrix-src (the
-# series) and build/matrix-base (the base), objects build/obj-static and
-# build/obj-static-base.  The base's warnings are kept (they never change);
-# a series whose tree and tools already passed is not checked again
-# (FORCE=1 checks anyway).
+# The lab configuration (x86_64, Rust on), in worktrees and object
+# directories of its own.  The base's warnings are kept (they never
+# change); a series whose tree and tools already passed is not checked
+# again (FORCE=1 checks anyway).
 set -uo pipefail
 export CELL=static
 . "$(dirname "$0")/cell-lib.sh"
 
-SRC=$BUILD/matrix-src
-BSRC=$BUILD/matrix-base
-OBJS=$BUILD/obj-static
-OBJB=$BUILD/obj-static-base
+SRC=$BUILD/matrix-src OBJS=$BUILD/obj-static
+BSRC=$BUILD/matrix-base OBJB=$BUILD/obj-static-base
 
 cc=$(ccache_cc "")
 export CONFIG_FRAGMENTS=
@@ -68,14 +65,14 @@ targets() { # TREE: the objects of cfiles that TREE has
 	done | sort -u
 }
 
-# smake SRC OBJ LOG ARGS...: the kernel make on SRC/OBJ, output in LOG.
+# smake SRC OBJ SIDE-CHECK MAKE-ARGS...: the kernel make of one check.
 smake() {
-	local src=$1 obj=$2 log=$3
+	local src=$1 obj=$2 name=$3.log rc=0
 	shift 3
+	: >"$LOGS/check-static-$name"
 	build_lock
-	try_step "${log##*/check-static-}" "$log" nice -n "${NICE:-10}" env TREE="$src" OBJ="$obj" \
-		bash -c '. "$0/scripts/lib.sh"; "${KMAKE[@]}" "$@"' "$TOP" "$@"
-	local rc=$?
+	try_step "$name" "$LOGS/check-static-$name" nice -n "${NICE:-10}" env TREE="$src" OBJ="$obj" \
+		bash -c '. "$0/scripts/lib.sh"; "${KMAKE[@]}" "$@"' "$TOP" "$cc" "$@" || rc=$?
 	build_unlock
 	return $rc
 }
@@ -92,24 +89,17 @@ run_checks() {
 	mapfile -t t < <(targets "$src")
 	# W=1: compile again (ccache replays the warnings) what the series touches.
 	for f in "${t[@]}"; do rm -f "$obj/$f"; done
-	: >"$LOGS/check-static-$side-W1.log"
-	smake "$src" "$obj" "$LOGS/check-static-$side-W1.log" "$cc" W=1 "${t[@]}" || ok=1
-	: >"$LOGS/check-static-$side-sparse.log"
-	smake "$src" "$obj" "$LOGS/check-static-$side-sparse.log" "$cc" W=1 C=2 "${t[@]}" || ok=1
-	: >"$LOGS/check-static-$side-kernel-doc.log"
+	smake "$src" "$obj" "$side-W1" W=1 "${t[@]}" || ok=1
+	smake "$src" "$obj" "$side-sparse" W=1 C=2 "${t[@]}" || ok=1
 	for f in "${docfiles[@]}"; do
-		[ -f "$src/$f" ] || continue
-		(cd "$src" && scripts/kernel-doc -none -Wall "$f") >>"$LOGS/check-static-$side-kernel-doc.log" 2>&1
-	done
+		[ ! -f "$src/$f" ] || (cd "$src" && scripts/kernel-doc -none -Wall "$f")
+	done >"$LOGS/check-static-$side-kernel-doc.log" 2>&1
 	[ "$rust" = 1 ] || return $ok
 	# Clippy on the Rust crates: the kernel crate is compiled again so
 	# that its warnings show.
 	rm -f "$obj/rust/kernel.o"
-	: >"$LOGS/check-static-$side-clippy.log"
-	smake "$src" "$obj" "$LOGS/check-static-$side-clippy.log" "$cc" CLIPPY=1 \
-		CLIPPY_DRIVER="$CLIPPY_DRIVER" rust/ || ok=1
-	: >"$LOGS/check-static-$side-rustdoc.log"
-	smake "$src" "$obj" "$LOGS/check-static-$side-rustdoc.log" "$cc" rustdoc || ok=1
+	smake "$src" "$obj" "$side-clippy" CLIPPY=1 CLIPPY_DRIVER="$CLIPPY_DRIVER" rust/ || ok=1
+	smake "$src" "$obj" "$side-rustdoc" rustdoc || ok=1
 	return $ok
 }
 
@@ -136,8 +126,8 @@ run_checks series "$SRC" "$OBJS" ||
 # plain_static CHECK: the commands that show CHECK's warnings on a kernel
 # tree without this project's tooling.
 plain_static() {
-	case $1 in
 	# shellcheck disable=SC2046 # one target a word
+	case $1 in
 	W1) plain_make "${#COMMITS[@]}" W=1 $(targets "$SRC") ;;
 	sparse) plain_make "${#COMMITS[@]}" W=1 C=2 $(targets "$SRC") ;;
 	clippy) plain_make "${#COMMITS[@]}" CLIPPY=1 rust/ ;;

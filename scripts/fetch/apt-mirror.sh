@@ -22,11 +22,9 @@ eval "$(apt-config shell sl Dir::Etc::sourcelist/f sp Dir::Etc::sourceparts/d)"
 files=()
 [ -f "${sl:-}" ] && files+=("$sl")
 # apt reads the parts in name order, whatever their format.
-if [ -d "${sp:-}" ]; then
-	while IFS= read -r f; do
-		files+=("${sp%/}/$f")
-	done < <(ls "$sp" | grep -E '^[A-Za-z0-9_.-]+\.(list|sources)$' | LC_ALL=C sort)
-fi
+parts=()
+[ ! -d "${sp:-}" ] || mapfile -t parts < <(ls "$sp" | grep -E '^[A-Za-z0-9_.-]+\.(list|sources)$' | LC_ALL=C sort)
+for f in "${parts[@]}"; do files+=("${sp%/}/$f"); done
 
 suite_re='^(buster|bullseye|bookworm|trixie|forky|duke|sid|stable|testing|unstable|oldstable|oldoldstable|experimental)(-updates|-backports|-proposed-updates)?$'
 
@@ -35,43 +33,30 @@ entries() {
 	local f
 	for f in "$@"; do
 		case $f in
-		*.sources) awk -v file="$f" -v re="$suite_re" '
-			function flush() {
-				if (types ~ /(^| )deb(-src)?( |$)/ && enabled != "no") {
-					n = split(suites, s, " ")
+		*.sources) awk -v file="$f" -v re="$suite_re" -v def="$KEYRING_DEFAULT" '
+			function flush() {	# the stanza in f[field], field in lower case
+				if (f["types"] ~ /(^| )deb(-src)?( |$)/ && tolower(f["enabled"]) != "no") {
+					n = split(f["suites"], s, " ")
 					for (i = 1; i <= n; i++)
-						if (s[i] ~ re) { split(uris, u, " ");
-							print u[1], (key == "" ? "-" : key), file; break }
+						if (s[i] ~ re) { split(f["uris"], u, " ");
+							print u[1], (f["signed-by"] ~ /^\// ? f["signed-by"] : def), file; break }
 				}
-				types = uris = suites = key = enabled = ""; field = ""
+				split("", f); field = ""
 			}
 			/^#/ { next }
 			/^[ \t]*$/ { flush(); next }
-			/^[ \t]/ { if (field == "uris") uris = uris " " $1; next }
-			{
-				field = tolower($1); sub(/:$/, "", field)
-				v = $0; sub(/^[^:]*:[ \t]*/, "", v)
-				if (field == "types") types = v
-				else if (field == "uris") uris = v
-				else if (field == "suites") suites = v
-				else if (field == "signed-by") key = (v ~ /^\// ? v : "")
-				else if (field == "enabled") enabled = tolower(v)
-			}
+			/^[ \t]/ { if (field == "uris") f[field] = f[field] " " $1; next }
+			{ field = tolower($1); sub(/:$/, "", field); f[field] = $0; sub(/^[^:]*:[ \t]*/, "", f[field]) }
 			END { flush() }' "$f" ;;
-		*) awk -v file="$f" -v re="$suite_re" '
+		*) awk -v file="$f" -v re="$suite_re" -v def="$KEYRING_DEFAULT" '
 			/^[ \t]*(#|$)/ { next }
 			$1 == "deb" || $1 == "deb-src" {
 				key = ""; i = 2
-				if ($2 ~ /^\[/) {
-					for (; i <= NF; i++) {
-						if ($i ~ /^\[?signed-by=/) {
-							k = $i; sub(/^\[?signed-by=/, "", k); sub(/\]$/, "", k)
-							key = k
-						}
-						if ($i ~ /\]$/) { i++; break }
-					}
+				if ($2 ~ /^\[/) for (; i <= NF; i++) {
+					if ($i ~ /^\[?signed-by=/) { key = $i; sub(/^\[?signed-by=/, "", key); sub(/\]$/, "", key) }
+					if ($i ~ /\]$/) { i++; break }
 				}
-				if ($(i + 1) ~ re) print $i, (key == "" ? "-" : key), file
+				if ($(i + 1) ~ re) print $i, (key == "" ? def : key), file
 			}' "$f" ;;
 		esac
 	done
@@ -79,6 +64,5 @@ entries() {
 
 read -r uri key from < <(entries "${files[@]}") ||
 	{ echo "error: no Debian archive entry in the apt sources (${files[*]:-none found}); set MIRROR= to the URL of a Debian archive mirror, as an apt source line would name it" >&2; exit 1; }
-[ "$key" = - ] && key=$KEYRING_DEFAULT
 echo "mirror: $uri (from $from)" >&2
 echo "${uri%/} ${KEYRING:-$key}"

@@ -8,9 +8,8 @@
 # (scripts/fetch/apt-mirror.sh; MIRROR= overrides); the system's apt state is
 # not touched.
 #
-# Environment: MIRROR, KEYRING (see apt-mirror.sh), SUITES (the suites
-# whose source indexes are read; default "trixie trixie-backports sid"),
-# SOURCES_SHA256 (the list of sums, "SUM  FILE" lines), PIDFD_CACHE.
+# Environment (config/knobs): MIRROR, KEYRING (see apt-mirror.sh), SUITES
+# (the source indexes read), SOURCES_SHA256 ("SUM  FILE" lines), PIDFD_CACHE.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -21,16 +20,13 @@ SUMS=${SOURCES_SHA256:-$TOP/config/sources.sha256}
 SUITES=${SUITES:-trixie trixie-backports sid}
 
 # want_sum FILE: its sha256 in the committed list, or nothing.
-want_sum() {
-	awk -v f="$1" '$2 == f { print $1; exit }' "$SUMS"
-}
+want_sum() { awk -v f="$1" '$2 == f { print $1; exit }' "$SUMS"; }
 
 cached() {
 	local v t
 	for v in "$@"; do
 		for t in "$CACHE/${pkg}_$v".orig.tar.*; do
-			case $t in *.ok) continue ;; esac
-			[ -f "$t" ] && [ -f "$t.ok" ] || continue
+			[[ $t != *.ok ]] && [ -f "$t" ] && [ -f "$t.ok" ] || continue
 			# the .ok file records the sum the tarball was checked against
 			[ "$(cut -d' ' -f1 "$t.ok")" = "$(want_sum "$(basename "$t")")" ] &&
 				{ echo "$t"; return 0; }
@@ -50,17 +46,10 @@ read -r mirror keyring < <("$TOP/scripts/fetch/apt-mirror.sh") ||
 	die "cannot tell which Debian mirror to use (see above)"
 apt=$CACHE/apt
 mkdir -p "$apt/lists/partial" "$apt/sources" "$apt/cache"
-cat >"$apt/sources/debian.sources" <<SRC
-Types: deb-src
-URIs: $mirror
-Suites: $SUITES
-Components: main
-Signed-By: $keyring
-SRC
-APT=(apt-get -q -o Dir::Etc::sourcelist=/dev/null
-     -o Dir::Etc::sourceparts="$apt/sources"
-     -o Dir::State::Lists="$apt/lists"
-     -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root)
+printf '%s\n' 'Types: deb-src' "URIs: $mirror" "Suites: $SUITES" 'Components: main' \
+	"Signed-By: $keyring" >"$apt/sources/debian.sources"
+APT=(apt-get -q -o Dir::Etc::sourcelist=/dev/null -o Dir::Etc::sourceparts="$apt/sources"
+     -o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o APT::Sandbox::User=root)
 APTCACHE=(apt-cache "${APT[@]:2}")
 
 echo "fetching the Debian source index of $SUITES from $mirror (private apt state in $apt)" >&2
@@ -77,11 +66,8 @@ for v in "$@"; do
 	[ -n "$deb" ] || { echo "$pkg $v is not in the index" >&2; continue; }
 	rm -rf "$apt/dl" && mkdir -p "$apt/dl"
 	log=$apt/source-${pkg}_$v.log
-	if ! (cd "$apt/dl" && "${APT[@]}" source --download-only --tar-only \
-		"$pkg=$deb" >"$log" 2>&1); then
-		echo "$pkg $v is not served (log: $log)" >&2
-		continue
-	fi
+	(cd "$apt/dl" && "${APT[@]}" source --download-only --tar-only "$pkg=$deb" >"$log" 2>&1) ||
+		{ echo "$pkg $v is not served (log: $log)" >&2; continue; }
 	got=$(find "$apt/dl" -maxdepth 1 -name "${pkg}_$v.orig.tar.*" ! -name '*.asc' | head -n 1)
 	[ -n "$got" ] || { echo "no orig tarball for $pkg $v" >&2; continue; }
 	name=$(basename "$got")

@@ -31,10 +31,9 @@ BINDGEN_MIN=0.65.1		# the kernel's minimum (scripts/min-tool-version.sh)
 BINDGEN_CARGO=0.73.2		# what cargo installs where Debian's is older
 RUSTC_MIN=1.78.0
 
-# The needs (no "|" in a check): name | the goals that need it (run: all; test: make test
-# and make check; check: make check; send: make send, bump, trailers,
-# bench and make test: b4's and pyperf's venvs; bench: make bench) | the check | its Debian 12 | Debian 13 packages
-# ("cargo": bindgen-cli from crates.io), comma-separated.
+# The needs: name | the goals that need it (wanted below; send: b4's and
+# pyperf's venvs) | the check (no "|") | its Debian 12 | Debian 13
+# packages, comma-separated ("cargo": bindgen-cli from crates.io).
 read -r -d '' NEEDS <<'EOF' || true
 gcc       | run   | have gcc && have make && header stdio.h     | build-essential        | build-essential
 flex      | run   | have flex                                   | flex                   | flex
@@ -83,8 +82,7 @@ llvm_ok() {
 }
 have_sbin() { have "$1" || [ -x "/usr/sbin/$1" ]; }	# not in a user's PATH
 header() { [ -f "/usr/include/$1" ] || [ -f "/usr/include/$(gcc -dumpmachine 2>/dev/null)/$1" ]; }
-# The Rust toolchain that the kernel builds with: rustc and rustdoc of at
-# least RUSTC_MIN, with the library sources (rust-src) in their sysroot.
+# The kernel's Rust toolchain: rustc, rustdoc and rust-src (in the sysroot).
 rust_ok() {
 	local v
 	v=$("$RUSTC" --version 2>/dev/null | awk '{ print $2 }') && [ -n "$v" ] &&
@@ -104,20 +102,18 @@ static_busybox() { [ -x /bin/busybox ] && ! ldd /bin/busybox >/dev/null 2>&1; }
 
 # The Debian release (12, 13 ...) and its codename, from os-release.
 os_release() { sed -n "s/^$1=\"\{0,1\}\([^\"]*\)\"\{0,1\}\$/\1/p" /etc/os-release 2>/dev/null; }
-release=$(os_release VERSION_ID)
+release=$(os_release VERSION_ID) codename=$(os_release VERSION_CODENAME)
 release=${release:-13}
-codename=$(os_release VERSION_CODENAME)
 
 # wanted TAG: true if one of the goals asked for needs what TAG marks.
 # make send and make bump run the series cell (check-series), which
 # needs what make test does.
 wanted() {
 	local g
-	[ "$1" = run ] && return 0
 	for g in "${goals[@]}"; do
 		case $1/$g in
 		check/check-series) ;;
-		test/test* | test/check* | test/send | test/bump) return 0 ;;
+		run/* | test/test* | test/check* | test/send | test/bump) return 0 ;;
 		check/check* | bench/bench) return 0 ;;
 		send/send | send/bump | send/trailers | send/bench | send/test* | send/check*) return 0 ;;
 		esac
@@ -130,7 +126,7 @@ found() {
 	case $1 in
 	rust) echo "$RUSTC: $("$RUSTC" --version)" ;;
 	bindgen) echo "$BINDGEN: $("$BINDGEN" --version)" ;;
-	libclang) echo "$(compgen -G "$LIBCLANG_PATH/libclang*.so*" | head -n 1)" ;;
+	libclang) compgen -G "$LIBCLANG_PATH/libclang*.so*" | head -n 1 ;;
 	qemu) "${QEMU:-qemu-system-x86_64}" --version | head -n 1 ;;
 	qemu-arm) qemu-system-aarch64 --version | head -n 1 ;;
 	*) if [[ $2 == have\ * ]]; then read -r _ t _ <<<"$2"; eval "command -v $t"; else echo yes; fi ;;
@@ -140,35 +136,23 @@ found() {
 # plan PKG...: the apt-get commands that install PKG (one a line, its
 # arguments shell-quoted), or stop with the conflict explained.  apt's
 # own way out of a conflict is to remove or downgrade what is installed
-# (today's qemu-utils from backports for Debian 12's qemu-system-x86):
-# a plan that would is refused.
+# (qemu-utils, see the top): a plan that would is refused.
 APT_PRIVATE=$CACHE/apt-install
-APT_PRIVATE_OPTS=(-o Dir::Etc::sourceparts="$APT_PRIVATE/sources"
-		  -o Dir::State::Lists="$APT_PRIVATE/lists"
+APT_PRIVATE_OPTS=(-o Dir::Etc::sourceparts="$APT_PRIVATE/sources" -o Dir::State::Lists="$APT_PRIVATE/lists"
 		  -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=)
 declare -A sibling_of
 plan() {
 	local p src sib ver plain=() pinned=() opts
-	if clean_sim "$@"; then
-		printf '%q ' apt-get install -y -q "$@"; echo
-		return 0
-	fi
+	clean_sim "$@" && { printf '%q ' apt-get install -y -q "$@"; echo; return 0; }
 	sim0=$sim
-	# Each package that apt refuses alone, with an installed sibling
-	# (same source package) of another version than its candidate, comes
-	# from the release of the sibling.
 	for p in "$@"; do
-		if clean_sim "$p"; then
-			plain+=("$p")
-			continue
-		fi
+		clean_sim "$p" && { plain+=("$p"); continue; }
 		src=$(apt-cache show --no-all-versions "$p" 2>/dev/null |
 		      sed -n 's/^Source: \([^ ]*\).*/\1/p' | head -n 1)
 		read -r sib ver < <(dpkg-query -W -f '${binary:Package} ${Version} ${source:Package} ${db:Status-Abbrev}\n' 2>/dev/null |
 			awk -v s="${src:-$p}" '$3 == s && $4 ~ /^ii/ { print $1, $2; exit }') || true
 		[ -n "${ver:-}" ] && [ "$ver" != "$(candidate "$p")" ] || conflict "$sim" "$p"
 		pinned+=("$p") sibling_of[$p]="$sib $ver"
-		sib= ver=
 	done
 	[ ${#pinned[@]} -gt 0 ] || conflict "$sim0" "$@"
 	[ ${#plain[@]} -eq 0 ] || clean_sim "${plain[@]}" || conflict "$sim" "${plain[@]}"
@@ -206,13 +190,8 @@ private_apt() {
 	for f in "${sp:-/etc/apt/sources.list.d}"/*.list "${sp:-/etc/apt/sources.list.d}"/*.sources; do
 		[ -f "$f" ] && ln -s "$f" "$APT_PRIVATE/sources/"
 	done
-	cat >"$APT_PRIVATE/sources/zz-$codename-backports.sources" <<-EOF
-	Types: deb
-	URIs: $mirror
-	Suites: $codename-backports
-	Components: main
-	Signed-By: $key
-	EOF
+	printf '%s\n' 'Types: deb' "URIs: $mirror" "Suites: $codename-backports" 'Components: main' \
+		"Signed-By: $key" >"$APT_PRIVATE/sources/zz-$codename-backports.sources"
 	if [ -z "$(find "$APT_PRIVATE/lists" -maxdepth 1 -name '*backports*Packages*' -mmin -1440)" ]; then
 		echo "reading $codename-backports into a private apt state ($APT_PRIVATE)" >&2
 		apt-get -q "${APT_PRIVATE_OPTS[@]}" update >"$LOGS/apt-private-update.log" 2>&1 ||
@@ -236,31 +215,20 @@ conflict() {
 	exit 1
 }
 
-if [ "${1:-}" = --plan ]; then
-	shift
-	plan "$@"
-	exit
-fi
+[ "${1:-}" != --plan ] || { shift; plan "$@"; exit; }
 report=0
 [ "${1:-}" != --report ] || { report=1; shift; }
 goals=("$@")
 [ ${#goals[@]} -gt 0 ] || goals=(test)
 
-# needs: each line of NEEDS as the fields need, tag, check, pk (the
-# packages of this release).
+# needs: each line of NEEDS as need|tag|check|the packages of this release.
 needs() {
-	local need tag check p12 p13
-	while IFS='|' read -r need tag check p12 p13; do
-		read -r need <<<"$need"
-		read -r tag <<<"$tag"
-		read -r p12 <<<"$p12"
-		read -r p13 <<<"$p13"
-		check=${check#"${check%%[![:space:]]*}"}
-		printf '%s|%s|%s|%s\n' "$need" "$tag" "$check" "$([ "$release" = 12 ] && echo "$p12" || echo "$p13")"
-	done <<<"$NEEDS"
+	awk -F'|' -v OFS='|' -v r="$release" '{
+		for (i = 1; i <= NF; i++) gsub(/^[ \t]+|[ \t]+$/, "", $i)
+		print $1, $2, $3, (r == 12 ? $4 : $5) }' <<<"$NEEDS"
 }
 
-missing=() pkgs=() cargo=0
+missing=() rechecks=() pkgs=() cargo=0
 while IFS='|' read -r need tag check pk; do
 	if eval "$check"; then
 		[ "$report" = 0 ] || printf '  %-10s %-5s found: %s\n' "$need" "$tag" "$(found "$need" "$check" 2>&1)"
@@ -273,18 +241,15 @@ while IFS='|' read -r need tag check pk; do
 	how=$([ "$pk" = cargo ] && echo "cargo install bindgen-cli" || echo "Debian ${pk//,/ }")
 	[ "$report" = 0 ] || printf '  %-10s %-5s MISSING: %s\n' "$need" "$tag" "$how"
 	wanted "$tag" || continue
-	missing+=("$need")
+	missing+=("$need") rechecks+=("$check")
 	if [ "$pk" = cargo ]; then cargo=1; else IFS=, read -r -a a <<<"$pk"; pkgs+=("${a[@]}"); fi
 done < <(needs)
 
 if [ "$report" = 1 ]; then
 	echo "Debian $release${codename:+ ($codename)}; RUSTC=$RUSTC RUSTDOC=$RUSTDOC BINDGEN=$BINDGEN LIBCLANG_PATH=$LIBCLANG_PATH QEMU=${QEMU:-qemu-system-x86_64}"
 	echo "(tag: the goal that needs it; run: every goal; test: make test and make check)"
-	if [ ${#missing[@]} -eq 0 ]; then
-		echo "nothing missing for make ${goals[*]}"
-	else
-		echo "missing for make ${goals[*]}: ${missing[*]}; make ${goals[0]} installs them$([ "$(id -u)" = 0 ] || echo " (as root)")"
-	fi
+	[ ${#missing[@]} -gt 0 ] || { echo "nothing missing for make ${goals[*]}"; exit 0; }
+	echo "missing for make ${goals[*]}: ${missing[*]}; make ${goals[0]} installs them$([ "$(id -u)" = 0 ] || echo " (as root)")"
 	exit 0
 fi
 [ ${#missing[@]} -gt 0 ] || exit 0
@@ -292,38 +257,30 @@ fi
 if [ ${#pkgs[@]} -gt 0 ]; then
 	if [ "$(id -u)" != 0 ]; then
 		# apt's simulation needs no root; the commands are for root.
-		if cmds=$(plan "${pkgs[@]}" 2>/dev/null); then
-			cmds=$(sed 's/^/    sudo /' <<<"$cmds")
-		else
+		cmds=$(plan "${pkgs[@]}" 2>/dev/null | sed 's/^/    sudo /') ||
 			cmds="    sudo $TOP/scripts/fetch/deps.sh ${goals[*]}"
-		fi
 		die "missing for make ${goals[*]}: ${missing[*]}. As root, run:
 $cmds
 then run make again (NODEPS=1 skips this check)"
 	fi
 	# The lists may be old or absent on a new machine.
-	if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ]; then
+	[ -n "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 2>/dev/null)" ] ||
 		run_step "apt-get update" "$LOGS/apt-update.log" apt-get update -q
-	fi
 	cmds=$(plan "${pkgs[@]}") || exit 1
 	while read -r line; do
 		eval "cmd=($line)"
 		name="apt-get install ${line##*-q }"
 		[[ $line != *-backports* ]] || name+=" (from $codename-backports)"
-		run_step "$name" "$LOGS/apt-install.log" \
-			env DEBIAN_FRONTEND=noninteractive "${cmd[@]}"
+		run_step "$name" "$LOGS/apt-install.log" env DEBIAN_FRONTEND=noninteractive "${cmd[@]}"
 	done <<<"$cmds"
 fi
 if [ "$cargo" = 1 ]; then
 	have cargo || die "bindgen $BINDGEN_MIN or later is missing, and so is cargo to build it: install Rust with rustup, or set BINDGEN= to a bindgen-cli of $BINDGEN_MIN or later"
-	run_step "cargo install bindgen-cli $BINDGEN_CARGO (~2 min)" \
-		"$LOGS/bindgen-install.log" cargo install --locked \
-		--version "$BINDGEN_CARGO" bindgen-cli
+	run_step "cargo install bindgen-cli $BINDGEN_CARGO (~2 min)" "$LOGS/bindgen-install.log" \
+		cargo install --locked --version "$BINDGEN_CARGO" bindgen-cli
 	BINDGEN=${CARGO_HOME:-$HOME/.cargo}/bin/bindgen
 fi
 # What was installed must now pass its check.
 still=()
-while IFS='|' read -r need tag check pk; do
-	[[ " ${missing[*]} " != *" $need "* ]] || eval "$check" || still+=("$need")
-done < <(needs)
+for i in "${!missing[@]}"; do eval "${rechecks[i]}" || still+=("${missing[i]}"); done
 [ ${#still[@]} -eq 0 ] || die "installed, but still not working: ${still[*]} (make doctor tells more)"

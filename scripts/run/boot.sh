@@ -9,14 +9,12 @@
 # path in the guest.  Logs: build/logs/$NAME-console.log (kernel console)
 # and build/logs/$NAME-output.log (the command's output).
 #
-# Environment: KERNEL, INITRD, SHARE, NAME, OUTPUT_SHOW (a regex: show
-# only the output lines that match; the log keeps all), BOOT_TIMEOUT
-# (seconds, default 1200), SMP (2), MEM (2G), QEMU (the emulator,
-# qemu-system-x86_64), QEMU_EXTRA (more QEMU options, split on spaces),
-# ACCEL (tcg, kvm or auto: kvm only once a probe boot proved that it
-# works here), KARCH (x86_64; arm64: qemu-system-aarch64's virt machine,
-# QEMU_CPU (cortex-a57), always TCG, the command's output on a virtio
-# console since that machine has one UART).
+# Environment (config/knobs): KERNEL, INITRD, SHARE, NAME, OUTPUT_SHOW (a
+# regex: show only the output lines that match; the log keeps all),
+# BOOT_TIMEOUT, SHELL_TIMEOUT, SMP, MEM, QEMU, QEMU_EXTRA, KERNEL_CMDLINE,
+# ACCEL (auto: kvm only once a probe boot proved that it works here),
+# KARCH (arm64: qemu-system-aarch64's virt machine, QEMU_CPU, always TCG,
+# the command's output on a virtio console since that machine has one UART).
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -26,26 +24,20 @@ SHARE=$(realpath "${SHARE:-$TOP}")
 NAME=${NAME:-boot}
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
 ACCEL=${ACCEL:-auto}
-if [ "$KARCH" = arm64 ]; then
-	QEMU=${QEMU:-qemu-system-aarch64}
-	ACCEL=tcg
-else
-	QEMU=${QEMU:-qemu-system-x86_64}
-fi
+[ "$KARCH" != arm64 ] || { QEMU=${QEMU:-qemu-system-aarch64}; ACCEL=tcg; }
+QEMU=${QEMU:-qemu-system-x86_64}
 
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL; build it first (make kernel)"
 [ -f "$INITRD" ] || die "no initramfs at $INITRD; make it first (make initramfs)"
 command -v "$QEMU" >/dev/null || die "$QEMU missing; run scripts/fetch/deps.sh"
 
-mode=${1:-}
-case $mode in
+case ${1:-} in
 --cmd) [ $# -eq 2 ] || die "usage: boot.sh --cmd 'COMMAND'"; cmd=$2 ;;
 --shell) cmd= ;;
 *) die "usage: boot.sh --cmd 'COMMAND' | --shell" ;;
 esac
 
-console=$LOGS/$NAME-console.log
-output=$LOGS/$NAME-output.log
+console=$LOGS/$NAME-console.log output=$LOGS/$NAME-output.log
 work=$(mktemp -d)
 qpid=
 # timeout(1) runs QEMU in a process group of its own, out of reach of a
@@ -58,8 +50,7 @@ trap 'exit 143' TERM
 # make_initrd CMD OUT: the command rides in a second cpio archive
 # appended to the initramfs.
 make_initrd() {
-	rm -rf "$work/root"
-	mkdir -p "$work/root/lab"
+	rm -rf "$work/root" && mkdir -p "$work/root/lab"
 	printf '%s\n' "$1" >"$work/root/lab/cmd"
 	(cd "$work/root" && find lab | cpio -o -H newc --quiet -R 0:0 | gzip) |
 		cat "$INITRD" - >"$2"
@@ -71,14 +62,12 @@ qemu_args() { # ACCEL MODE INITRD
 		append="console=ttyAMA0 panic=-1 lab.share=$SHARE lab.mode=$2 lab.out=/dev/hvc0"
 		printf '%s\n' -M virt -cpu "${QEMU_CPU:-cortex-a57}"
 	}
-	printf '%s\n' -accel "$1" -smp "${SMP:-2}" -m "${MEM:-2G}" \
-		-no-reboot -display none -kernel "$KERNEL" -initrd "$3" \
-		-virtfs "local,path=$SHARE,mount_tag=lab,security_model=none,id=lab" \
+	printf '%s\n' -accel "$1" -smp "${SMP:-2}" -m "${MEM:-2G}" -no-reboot -display none \
+		-kernel "$KERNEL" -initrd "$3" -virtfs "local,path=$SHARE,mount_tag=lab,security_model=none,id=lab" \
 		-append "$append ${KERNEL_CMDLINE:-}"
 	# shellcheck disable=SC2086 # one option a word
-	[ -n "${QEMU_EXTRA:-}" ] && printf '%s\n' ${QEMU_EXTRA}
-	[ "$1" = kvm ] && printf '%s\n' -cpu host,-arch-capabilities
-	return 0
+	[ -z "${QEMU_EXTRA:-}" ] || printf '%s\n' ${QEMU_EXTRA}
+	[ "$1" != kvm ] || printf '%s\n' -cpu host,-arch-capabilities
 }
 
 # run_qemu ACCEL TIMEOUT CONSOLE OUTPUT INITRD: boot in cmd mode, in the
@@ -93,50 +82,41 @@ run_qemu() {
 	else
 		args+=(-serial "file:$3" -serial "file:$4")
 	fi
-	timeout -k 5 "$2" "$QEMU" "${args[@]}" -monitor none \
-		</dev/null >"$3.qemu" 2>&1 &
+	timeout -k 5 "$2" "$QEMU" "${args[@]}" -monitor none </dev/null >"$3.qemu" 2>&1 &
 	qpid=$!
 }
 
 pick_accel() {
 	[ "$ACCEL" != auto ] && { echo "$ACCEL"; return; }
 	[ -w /dev/kvm ] || { echo tcg; return; }
-	local key probe
+	local key
 	key=$CACHE/kvm-probe-$(uname -r)-$("$QEMU" --version | head -n1 | tr -cd '0-9.')
 	if [ ! -f "$key" ]; then
 		echo "probing KVM (a 30 s boot; the answer is cached in $key)" >&2
 		make_initrd true "$work/probe.cpio"
-		run_qemu kvm 30 "$LOGS/kvm-probe-console.log" "$work/probe" \
-			"$work/probe.cpio"
+		run_qemu kvm 30 "$LOGS/kvm-probe-console.log" "$work/probe" "$work/probe.cpio"
 		wait "$qpid" || true
 		qpid=
-		if grep -q '^LAB-EXIT: 0' "$work/probe"; then
-			echo kvm >"$key"
-		else
-			echo tcg >"$key"
-		fi
+		grep -q '^LAB-EXIT: 0' "$work/probe" && echo kvm >"$key" || echo tcg >"$key"
 	fi
 	cat "$key"
 }
 
+make_initrd "$cmd" "$work/initrd"
 if [ -z "$cmd" ]; then
-	make_initrd "" "$work/initrd"
 	mapfile -t args < <(qemu_args "$(pick_accel)" shell "$work/initrd")
 	say "interactive shell (Ctrl-A X quits QEMU); console log: $console"
 	timeout --foreground "${SHELL_TIMEOUT:-4h}" "$QEMU" "${args[@]}" \
-		-chardev "stdio,id=con,mux=on,signal=off,logfile=$console" \
-		-serial chardev:con -mon chardev=con || true
+		-chardev "stdio,id=con,mux=on,signal=off,logfile=$console" -serial chardev:con -mon chardev=con || true
 	exit 0
 fi
 
 accel=$(pick_accel)
-make_initrd "$cmd" "$work/initrd"
 start=$(date +%s)
 say "booting $(basename "$KERNEL") under QEMU ($accel, timeout ${BOOT_TIMEOUT}s); console: ${console#"$TOP"/}"
 run_qemu "$accel" "$BOOT_TIMEOUT" "$console" "$output" "$work/initrd"
 tail -n +1 -f --pid="$qpid" "$output" |
-	awk -v show="${OUTPUT_SHOW:-.}" '!/^LAB-EXIT: / && $0 ~ show {
-		print; fflush() }' || true
+	awk -v show="${OUTPUT_SHOW:-.}" '!/^LAB-EXIT: / && $0 ~ show { print; fflush() }' || true
 rc=0
 wait "$qpid" || rc=$?
 qpid=
