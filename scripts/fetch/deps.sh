@@ -35,13 +35,13 @@ RUSTC_MIN=1.78.0
 # pyperf's venvs) | the check (no "|") | its Debian 12 | Debian 13
 # packages, comma-separated ("cargo": bindgen-cli from crates.io).
 read -r -d '' NEEDS <<'EOF' || true
-gcc       | run   | have gcc && have make && header stdio.h     | build-essential        | build-essential
+gcc       | run   | have gcc && have make &&  c_header stdio.h   | build-essential        | build-essential
 flex      | run   | have flex                                   | flex                   | flex
 bison     | run   | have bison                                  | bison                  | bison
 bc        | run   | have bc                                     | bc                     | bc
-libelf    | run   | header gelf.h                               | libelf-dev             | libelf-dev
-libssl    | run   | header openssl/ssl.h                        | libssl-dev             | libssl-dev
-libcap    | run   | header sys/capability.h                     | libcap-dev             | libcap-dev
+libelf    | run   |  c_header gelf.h                             | libelf-dev             | libelf-dev
+libssl    | run   |  c_header openssl/ssl.h                      | libssl-dev             | libssl-dev
+libcap    | run   |  c_header sys/capability.h                   | libcap-dev             | libcap-dev
 cpio      | run   | have cpio                                   | cpio                   | cpio
 kmod      | run   | have_sbin depmod                            | kmod                   | kmod
 xz        | run   | have xz                                     | xz-utils               | xz-utils
@@ -81,7 +81,7 @@ llvm_ok() {
 	done
 }
 have_sbin() { have "$1" || [ -x "/usr/sbin/$1" ]; }	# not in a user's PATH
-header() { [ -f "/usr/include/$1" ] || [ -f "/usr/include/$(gcc -dumpmachine 2>/dev/null)/$1" ]; }
+c_header() { [ -f "/usr/include/$1" ] || [ -f "/usr/include/$(gcc -dumpmachine 2>/dev/null)/$1" ]; }
 # The kernel's Rust toolchain: rustc, rustdoc and rust-src (in the sysroot).
 rust_ok() {
 	local v
