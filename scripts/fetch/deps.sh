@@ -39,9 +39,9 @@ gcc       | run   | have gcc && have make &&  c_header stdio.h   | build-essenti
 flex      | run   | have flex                                   | flex                   | flex
 bison     | run   | have bison                                  | bison                  | bison
 bc        | run   | have bc                                     | bc                     | bc
-libelf    | run   |  c_header gelf.h                             | libelf-dev             | libelf-dev
-libssl    | run   |  c_header openssl/ssl.h                      | libssl-dev             | libssl-dev
-libcap    | run   |  c_header sys/capability.h                   | libcap-dev             | libcap-dev
+libelf    | run   | c_header gelf.h                              | libelf-dev             | libelf-dev
+libssl    | run   | c_header openssl/ssl.h                       | libssl-dev             | libssl-dev
+libcap    | run   | c_header sys/capability.h                    | libcap-dev             | libcap-dev
 cpio      | run   | have cpio                                   | cpio                   | cpio
 kmod      | run   | have_sbin depmod                            | kmod                   | kmod
 xz        | run   | have xz                                     | xz-utils               | xz-utils
