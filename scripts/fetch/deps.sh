@@ -35,13 +35,13 @@ RUSTC_MIN=1.78.0
 # pyperf's venvs) | the check (no "|") | its Debian 12 | Debian 13
 # packages, comma-separated ("cargo": bindgen-cli from crates.io).
 read -r -d '' NEEDS <<'EOF' || true
-gcc       | run   | have gcc && have make &&  c_header stdio.h   | build-essential        | build-essential
+gcc       | run   | have gcc && have make && c_header stdio.h   | build-essential        | build-essential
 flex      | run   | have flex                                   | flex                   | flex
 bison     | run   | have bison                                  | bison                  | bison
 bc        | run   | have bc                                     | bc                     | bc
-libelf    | run   | c_header gelf.h                              | libelf-dev             | libelf-dev
-libssl    | run   | c_header openssl/ssl.h                       | libssl-dev             | libssl-dev
-libcap    | run   | c_header sys/capability.h                    | libcap-dev             | libcap-dev
+libelf    | run   | c_header gelf.h                             | libelf-dev             | libelf-dev
+libssl    | run   | c_header openssl/ssl.h                      | libssl-dev             | libssl-dev
+libcap    | run   | c_header sys/capability.h                   | libcap-dev             | libcap-dev
 cpio      | run   | have cpio                                   | cpio                   | cpio
 kmod      | run   | have_sbin depmod                            | kmod                   | kmod
 xz        | run   | have xz                                     | xz-utils               | xz-utils
