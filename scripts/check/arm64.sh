@@ -6,7 +6,7 @@
 # booted under qemu-system-aarch64 (TCG, the virt machine) to run the C
 # kselftests and the Rust KUnit doctests there.  The Rust kselftests are
 # left out when cross-compiling (the pidfd Makefile says so): a SKIP with
-# that reason.  BOOT=0 stops after the build.
+# that reason.
 set -uo pipefail
 export KARCH=arm64 CELL=arm64
 . "$(dirname "$0")/cell-lib.sh"
@@ -15,14 +15,13 @@ SRC=$BUILD/matrix-src
 OBJA=$BUILD/obj-arm64
 export CONFIG_FRAGMENTS=arm64.config
 
-series || { problem "the series does not apply (make check names the patch)"; finish "not built"; exit; }
+series || { problem "the series does not apply (make check names the patch)"; finish "not built"; }
 worktree_at "$SRC" "${COMMITS[-1]}" || die "could not check out $SRC"
 checked_build "arm64 build (Rust on)" "$LOGS/check-arm64-build.log" "$SRC" "$OBJA" \
-	"$(ccache_cc "$KCROSS")" "$KIMAGE" || { finish "does not build"; exit; }
+	"$(ccache_cc "$KCROSS")" "$KIMAGE" || finish "does not build"
 if [ "${BOOT:-1}" != 1 ]; then
 	skipped "the boot and the kselftests (BOOT=0)"
 	finish "builds"
-	exit
 fi
 export TREE=$SRC OBJ=$OBJA
 # TCG runs arm64 code slower than x86 code: pidfd_test's pid recycling
@@ -32,9 +31,7 @@ slog=$LOGS/check-arm64-selftests.log
 if ! nice -n "${NICE:-10}" "$TOP/scripts/build/selftests.sh" >"$slog" 2>&1; then
 	problem "the kselftests do not cross-build (log: ${slog#"$TOP"/})" "$(tail -n 20 "$slog")"
 	finish "builds; kselftests not built"
-	exit
 fi
-# The pidfd Makefile leaves its Rust tests out when cross-compiling.
 why=$(grep -ho 'pidfd: cross build: .* left out, rustc builds for the host' "$LOGS"/kselftest-build-obj-arm64.log | head -n 1)
 [ -z "$why" ] || skipped "the pidfd Rust kselftest: not built, the pidfd Makefile says \"$why\""
 finish_if_booted_before builds "$0" "$TOP/config/expected"

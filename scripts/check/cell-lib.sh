@@ -18,20 +18,12 @@ cell_start=$(date +%s)
 rm -f "$MATRIX/result-$CELL"
 
 # problem WHAT [DETAILS]: record a failure of this cell and print it.
-problem() {
-	cell_problems=$((cell_problems + 1))
-	echo "FAIL $CELL: $1"
-	[ -z "${2:-}" ] || sed 's/^/    /' <<<"$2"
-}
-
+problem() { cell_problems=$((cell_problems + 1)); fail "$CELL" "$@"; }
 # skipped WHAT: something this cell could not check, and why.
-skipped() {
-	cell_skips+=("$1")
-	echo "SKIP $CELL: $1"
-}
+skipped() { cell_skips+=("$1"); echo "SKIP $CELL: $1"; }
 
-# finish SUMMARY: the cell's result line and record; exit status 1 if any
-# problem was recorded.
+# finish SUMMARY: the cell's result line and record, and exit: status 1 if
+# any problem was recorded.
 finish() {
 	local status=pass secs=$(($(date +%s) - cell_start)) what=$1
 	[ "$cell_problems" = 0 ] || { status=fail; what="$cell_problems problem(s); $what"; }
@@ -39,6 +31,7 @@ finish() {
 	printf '%s\t%s\t%s\n' "$status" "$secs" "$what" >"$MATRIX/result-$CELL"
 	echo "$(tr a-z A-Z <<<"$status") $CELL: $what ($secs s)"
 	[ "$status" = pass ]
+	exit
 }
 
 # series: the series in patches/ as commits of the tree (commit_series,
@@ -84,11 +77,6 @@ forget_series_objects() {
 		done
 }
 
-# warnings LOG: the compiler's (and rustc's) warnings in a build log.
-warnings() {
-	grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$1"
-}
-
 # checked_build NAME LOG SRC OBJ MAKE-ARGS...: configure and build SRC in
 # OBJ with the fragments of CONFIG_FRAGMENTS; a failure or a compiler
 # warning is a problem of the cell (returns 1).  A build that passed on
@@ -96,7 +84,7 @@ warnings() {
 # scratch: make finds it up to date.  Otherwise what the series touches
 # is compiled again, so that its warnings show (FORCE=1 always does).
 checked_build() {
-	local name=$1 log=$2 src=$3 obj=$4 key rc=0 after
+	local name=$1 log=$2 src=$3 obj=$4 key rc=0 after warns
 	shift 4
 	# the number of the patch that SRC is at, for plain_make
 	after=$(printf '%s\n' "${COMMITS[@]}" | grep -nx "$(git -C "$src" rev-parse HEAD)" | cut -d: -f1)
@@ -120,9 +108,10 @@ checked_build() {
 			"$(build_errors "$log")"$'\n'"$(plain_make "$after" "$@")"
 		return 1
 	fi
-	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
+	warns=$(grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$log" | head -n 30)
+	if [ -n "$warns" ]; then
 		problem "$name: compiler warnings (log: ${log#"$TOP"/})" \
-			"$(warnings "$log" | head -n 30)"$'\n'"$(plain_make "$after" "$@")"
+			"$warns"$'\n'"$(plain_make "$after" "$@")"
 		return 1
 	fi
 	stamp "$key"
@@ -132,10 +121,9 @@ checked_build() {
 # content: the install is redone each time) and guest is not done again,
 # nor are its expectations, unless FORCE=1: with nothing changed, make
 # check then takes minutes, not the half hour of the arm64 boot under TCG.
-# boot_passed_before FILE...: true when a boot of the kernel in $OBJ with
-# the kselftests installed in $OBJ passed before, with FILES (the
-# expectations, the cell's script) as they are now; sets boot_key for
-# boot_passed.  The cells set OBJ after lib.sh, so not lib.sh's $KSFT.
+# boot_passed_before FILE...: true when the kernel and kselftests in $OBJ
+# (set by the cell after lib.sh: not lib.sh's $KSFT) and FILES (the
+# expectations, the cell's script) passed a boot before; sets boot_key.
 boot_passed_before() {
 	local ksft=$OBJ/kselftest-install
 	boot_key=
@@ -155,10 +143,7 @@ boot_passed() { [ -z "$boot_key" ] || echo "$1" >"$MATRIX/$boot_key"; }
 # finish_if_booted_before WHAT FILE...: when boot_passed_before FILE...
 # holds, finish the cell with WHAT and the recorded summary, and exit.
 finish_if_booted_before() {
-	local what=$1
-	shift
-	boot_passed_before "$@" || return 0
+	boot_passed_before "${@:2}" || return 0
 	echo "  this kernel passed the boot with these kselftests before: not booted again (FORCE=1 boots)"
-	finish "$what; boots: $(cat "$MATRIX/$boot_key") (unchanged, not booted again)"
-	exit
+	finish "$1; boots: $(cat "$MATRIX/$boot_key") (unchanged, not booted again)"
 }

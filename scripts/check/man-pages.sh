@@ -5,7 +5,7 @@
 # if there was any.
 #
 #   1. the cover letter: a title, a body, no placeholder, and base-commit:
-#      equal to the base tag of build/man-pages (the man-pages tarball)
+#      the base tag of build/man-pages (the man-pages tarball)
 #   2. subjects: [PATCH vN k/n] with one version and k = 1..n in order,
 #      each naming the page it patches, as the project asks
 #   3. each patch applies as git am applies it, on top of base + the ones
@@ -34,9 +34,7 @@ for p in "${patches[@]}"; do
 	subj=$(header "$p" Subject)
 	mapfile -t pages < <(sed -n 's|^diff --git a/\(man/[^ ]*\) b/.*|\1|p' "$p")
 	named=0
-	for f in "${pages[@]}"; do
-		[[ $subj == *"${f##*/}"* ]] && named=1
-	done
+	for f in "${pages[@]}"; do [[ $subj == *"${f##*/}"* ]] && named=1; done
 	[ "$named" = 1 ] || fail "$p" "the subject names none of the pages it patches (${pages[*]##*/})" "Subject: $subj"
 	grep -q '^Signed-off-by: ' "$p" || fail "$p" "no Signed-off-by: (CONTRIBUTING.d/patches asks for one)"
 done
@@ -58,8 +56,6 @@ lint() {
 	rm -rf "$src/.tmp"
 }
 
-# 3-5. Apply in order (commit_series); lint what each touches, in a
-# worktree of the tree.
 commits=$BUILD/man-check-commits
 commit_series "$commits" "$base" "${patches[@]}"
 say "apply, then lint-man, build-catman and check-catman (the project's GNUmakefile) on the pages each patch touches"
@@ -73,27 +69,22 @@ while read -r c p; do
 	[ ${#pages[@]} -gt 0 ] || continue
 	after=$(lint "$SRC" "${pages[@]}")
 	# The same pages as they were before the patch (a new page had none).
-	existed=()
+	existed=() old=
 	for page in "${pages[@]}"; do
 		git -C "$SRC" cat-file -e "$before:$page" 2>/dev/null && existed+=("$page")
 	done
-	old=
 	if [ ${#existed[@]} -gt 0 ]; then
 		git -C "$SRC" checkout -q "$before" -- "${existed[@]}"
 		old=$(lint "$SRC" "${existed[@]}")
 		git -C "$SRC" checkout -q HEAD -- "${existed[@]}"
 	fi
 	new=$(comm -13 <(sort <<<"$old") <(sort <<<"$after") | grep . || true)
-	if [ -n "$new" ]; then
-		fail "$p" "new warnings from the man-pages lint and check targets" \
-			"$new"$'\n'"(reproduce: make -C ${TREE#"$TOP"/} -W ${pages[0]} -k lint-man build-catman check-catman)"
-	fi
+	[ -z "$new" ] || fail "$p" "new warnings from the man-pages lint and check targets" \
+		"$new"$'\n'"(reproduce: make -C ${TREE#"$TOP"/} -W ${pages[0]} -k lint-man build-catman check-catman)"
 	for page in "${pages[@]}"; do
-		if ! out=$(MANWIDTH=80 man --warnings -l "$SRC/$page" 2>&1 >/dev/null); then
-			fail "$p" "man -l $page does not render" "$out"
-		elif [ -n "$out" ]; then
-			fail "$p" "man -l $page warns" "$out"
-		fi
+		out=$(MANWIDTH=80 man --warnings -l "$SRC/$page" 2>&1 >/dev/null) ||
+			{ fail "$p" "man -l $page does not render" "$out"; continue; }
+		[ -z "$out" ] || fail "$p" "man -l $page warns" "$out"
 	done
 	[ -n "$new" ] || echo "    ok: ${pages[*]}"
 done <"$commits"

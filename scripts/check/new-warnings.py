@@ -29,53 +29,45 @@ def rel(path, strips):
         s = s.rstrip('/') + '/'
         if path.startswith(s):
             return path[len(s):]
-    return path[2:] if path.startswith('./') else path
+    return path.removeprefix('./')
 
 
 def read(path, files, strips):
-    """Counter of (file, kind, text) and the first full line of each."""
+    """Counter of (file, kind, text) and the first location of each."""
     found = collections.Counter()
     where = {}
     pending = None  # a rustc warning waiting for its location
     with open(path, errors='replace') as f:
         for line in f:
             line = line.rstrip('\n')
-            m = C_WARN.match(line)
-            if m:
+            if m := C_WARN.match(line):
                 pending = None
-                name = rel(m.group(1), strips)
-                key = (name, m.group(3), m.group(4))
-                loc = f'{name}:{m.group(2)}'
+                name, num, kind, text = m.groups()
+            elif m := KDOC_WARN.match(line):
+                name, num, text = m.groups()
+                kind = 'warning'
+            elif ((m := RUST_WARN.match(line)) and
+                  not m.group(3).startswith('unused manifest')):
+                pending = (m.group(1),
+                           f'{m.group(2) or ""} {m.group(3)}'.strip())
+                continue
+            elif (m := RUST_LOC.match(line)) and pending:
+                name, num = m.groups()
+                kind, text = pending
+                pending = None
             else:
-                m = KDOC_WARN.match(line)
-                if m:
-                    name = rel(m.group(1), strips)
-                    key = (name, 'warning', m.group(3))
-                    loc = f'{name}:{m.group(2)}'
-                else:
-                    m = RUST_WARN.match(line)
-                    if m and not m.group(3).startswith(('unused manifest',)):
-                        pending = (m.group(1), (m.group(2) or '') + ' ' +
-                                   m.group(3))
-                        continue
-                    m = RUST_LOC.match(line)
-                    if not (m and pending):
-                        continue
-                    name = rel(m.group(1), strips)
-                    key = (name, pending[0], pending[1].strip())
-                    loc = f'{name}:{m.group(2)}'
-                    pending = None
+                continue
+            name = rel(name, strips)
             if name in files:
-                found[key] += 1
-                where.setdefault(key, loc)
+                found[name, kind, text] += 1
+                where.setdefault((name, kind, text), f'{name}:{num}')
     return found, where
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('--base', required=True)
-    ap.add_argument('--series', required=True)
-    ap.add_argument('--files', required=True)
+    for arg in ('--base', '--series', '--files'):
+        ap.add_argument(arg, required=True)
     ap.add_argument('--strip', action='append', default=[])
     args = ap.parse_args()
     with open(args.files) as f:
@@ -85,7 +77,7 @@ def main():
     new = series - base
     for (name, kind, text), n in sorted(new.items()):
         more = f' (x{n})' if n > 1 else ''
-        print(f'{where[(name, kind, text)]}: {kind}: {text}{more}')
+        print(f'{where[name, kind, text]}: {kind}: {text}{more}')
     return 1 if new else 0
 
 

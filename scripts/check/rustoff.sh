@@ -2,13 +2,11 @@
 # Cell: CONFIG_RUST=n: a build after each patch; booted, the three flags' tests pass (config/expected)
 # make check, rustoff cell: the series with CONFIG_RUST=n (lab.config +
 # config/rustoff.config).  The kernel builds after each patch, with no
-# compiler warning (a bisect build of its own: worktree
-# build/matrix-bisect, objects build/obj-rustoff, through ccache; a step
+# compiler warning (a bisect build of its own, through ccache; a step
 # whose tree and configuration already passed is not built again); then
 # the final tree boots and runs the pidfd and clone3 kselftests, which
 # must pass as config/expected says: the same as with Rust, every case of
 # every flag's tests (CLONE_PIDFD_AUTOKILL through the C release hook).
-# BISECT=0 builds the final tree only; BOOT=0 does not boot it.
 set -uo pipefail
 export CELL=rustoff
 . "$(dirname "$0")/cell-lib.sh"
@@ -18,19 +16,15 @@ OBJR=$BUILD/obj-rustoff
 export CONFIG_FRAGMENTS=rustoff.config
 cc=$(ccache_cc "")
 
-series || { problem "the series does not apply (make check names the patch)"; finish "not built"; exit; }
-n=${#COMMITS[@]}
-built=0
-last_ok=0
+series || { problem "the series does not apply (make check names the patch)"; finish "not built"; }
+n=${#COMMITS[@]} built=0 last_ok=0
 for ((k = 1; k <= n; k++)); do
 	p=${SERIES_PATCHES[k - 1]#"$TOP"/}
-	if [ "$k" -lt "$n" ]; then
-		[ "${BISECT:-1}" = 1 ] || continue
-		if [ "$FORCE" != 1 ] && stamped "$(build_key "${COMMITS[k - 1]}" "$cc" "$KIMAGE")"; then
-			echo "  [$k/$n] $p: built before without warnings (same tree and configuration)"
-			built=$((built + 1))
-			continue
-		fi
+	[ "$k" = "$n" ] || [ "${BISECT:-1}" = 1 ] || continue
+	if [ "$k" -lt "$n" ] && [ "$FORCE" != 1 ] && stamped "$(build_key "${COMMITS[k - 1]}" "$cc" "$KIMAGE")"; then
+		echo "  [$k/$n] $p: built before without warnings (same tree and configuration)"
+		built=$((built + 1))
+		continue
 	fi
 	echo "  [$k/$n] $p"
 	worktree_at "$SRC" "${COMMITS[k - 1]}" || die "could not check out $SRC"
@@ -42,29 +36,21 @@ if [ "${BISECT:-1}" != 1 ]; then
 	[ "$last_ok" = "$n" ] && what="the last patch builds" || what="the last patch does not build"
 	what="$what (BISECT=0: the others not built)"
 fi
-# The boot needs the last build to have passed.
 if [ "${BOOT:-1}" != 1 ]; then
 	skipped "the boot and the kselftests (BOOT=0)"
 	finish "$what"
-	exit
 fi
-if [ "$last_ok" != "$n" ]; then
-	finish "$what; not booted: the last patch does not build"
-	exit
-fi
+[ "$last_ok" = "$n" ] || finish "$what; not booted: the last patch does not build"
 export TREE=$SRC OBJ=$OBJR
-if ! "$TOP/scripts/build/selftests.sh" >"$LOGS/check-rustoff-selftests.log" 2>&1; then
-	problem "the kselftests do not build (log: ${LOGS#"$TOP"/}/check-rustoff-selftests.log)" \
-		"$(tail -n 20 "$LOGS/check-rustoff-selftests.log")"
+slog=$LOGS/check-rustoff-selftests.log
+if ! "$TOP/scripts/build/selftests.sh" >"$slog" 2>&1; then
+	problem "the kselftests do not build (log: ${slog#"$TOP"/})" "$(tail -n 20 "$slog")"
 	finish "$what; kselftests not built"
-	exit
 fi
 finish_if_booted_before "$what" "$0" "$TOP/config/expected"
 "$TOP/scripts/build/initramfs.sh" >/dev/null || die "initramfs.sh failed"
 echo "  booting the CONFIG_RUST=n kernel: pidfd and clone3 kselftests (log: ${LOGS#"$TOP"/}/check-rustoff-output.log)"
-if out=$(NAME=check-rustoff nice -n "${NICE:-10}" "$TOP/scripts/run/kselftests.sh" 2>&1); then
-	:
-else
+if ! out=$(NAME=check-rustoff nice -n "${NICE:-10}" "$TOP/scripts/run/kselftests.sh" 2>&1); then
 	problem "the kselftests failed on the CONFIG_RUST=n kernel" \
 		"$(grep -E '^(FAIL|error|KNOWN)' <<<"$out" | head -n 20)"$'\n'"$(tail -n 1 <<<"$out")"
 fi

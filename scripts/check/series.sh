@@ -5,24 +5,20 @@
 # details under it; the exit status is 1 if there was any.
 #
 #   1. the cover letter: a title, a body, no placeholder, and base-commit:
-#      equal to the tree's base tag
+#      the base's upstream commit (config/upstream-bases) or its tag
 #   2. subjects: [PATCH vN k/n] with one version and k = 1..n in order
 #   3. scripts/checkpatch.pl --strict: no error, warning or check
 #   4. each patch applies as git am applies it, on top of base + the ones
-#      before it (commit_series); each step is checked out in a worktree of
-#      the tree, build/bisect-src
+#      before it (commit_series), checked out in build/bisect-src
 #   5. make rustfmtcheck after each patch: no Rust file it touches is
 #      left unformatted
 #   6. bisect build: the lab kernel (tinyconfig + config/lab.config) builds
-#      after each patch, with no compiler warning; objects in
-#      build/obj-bisect, one cold build then incremental steps; a step
-#      whose tree, configuration and tools passed before is not built
-#      again (build/matrix/stamps; FORCE=1 builds anyway).
-#      BISECT=0 skips it (quick runs; make send needs it).
+#      after each patch, with no compiler warning (objects in
+#      build/obj-bisect); a step whose tree, configuration and tools
+#      passed before is not built again (build/matrix/stamps).  BISECT=0
+#      skips it for quick runs; make send needs it.
 #
 # On success build/check.ok records the series checked (make send reads it).
-# BISECT_BUILD='shell command' replaces the kernel build of step 6 (the
-# tests use it on a toy tree); it runs in the worktree with SRC and OBJ set.
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 
@@ -81,17 +77,15 @@ for p in "${patches[@]}"; do
 	fi
 done
 
-# 4-6. Apply in order (as git am does: commit_series); rustfmt and build
-# each step in a worktree of the tree.
-# kmake ARGS...: the kernel make of lib.sh, on the worktree.
+# 4-6. kmake ARGS...: the kernel make of lib.sh, on the worktree.
 kmake() (
 	TREE=$SRC OBJ=$OBJB
 	. "$TOP/scripts/lib.sh"
 	"${KMAKE[@]}" "$@"
 )
 
-# ccache makes a second make check cheap: a step whose sources are as in
-# the last run (git am rewrites them all, and make goes by dates) hits.
+# ccache makes a second make check cheap: make rebuilds what each step's
+# checkout rewrites (it goes by dates), and ccache finds it unchanged.
 cc=$(ccache_cc)
 build() {
 	if [ -n "${BISECT_BUILD:-}" ]; then
@@ -110,32 +104,26 @@ if [ "$BISECT" = 1 ]; then
 else
 	say "apply and rustfmtcheck after each patch (BISECT=0: no builds)"
 fi
-k=0
-broken=
+k=0 broken=
 while read -r c p; do
 	k=$((k + 1))
 	tag=$(printf '%02d' "$k")
 	echo "  [$k/$n] ${p#"$TOP"/}"
 	worktree_at "$SRC" "$c" || die "could not check out $SRC; remove it and run git -C $TREE worktree prune"
 	mapfile -t touched < <(git -C "$SRC" diff --name-only HEAD~1 HEAD -- '*.rs')
-	if [ ${#touched[@]} -gt 0 ]; then
-		log=$LOGS/check-rustfmt-$tag.log
-		if ! kmake -s RUSTFMT="$RUSTFMT" rustfmtcheck >"$log" 2>&1; then
-			bad=$(sed -n "s|^Diff in $SRC/\(.*\):[0-9]*:\$|\1|p" "$log" | sort -u |
-			      grep -Fx -f <(printf '%s\n' "${touched[@]}") || true)
-			if [ -n "$bad" ]; then
-				fail "$p" "rustfmtcheck: not formatted: $(paste -sd" " <<<"$bad")" \
-					"$(head -n 30 "$log")"$'\n'"(full diff: ${log#"$TOP"/}; fix with make rustfmt in the tree)"
-			elif ! grep -q '^Diff in ' "$log"; then
-				fail "$p" "make rustfmtcheck failed to run (log: ${log#"$TOP"/})" "$(tail -n 5 "$log")"
-			fi
+	log=$LOGS/check-rustfmt-$tag.log
+	if [ ${#touched[@]} -gt 0 ] && ! kmake -s RUSTFMT="$RUSTFMT" rustfmtcheck >"$log" 2>&1; then
+		bad=$(sed -n "s|^Diff in $SRC/\(.*\):[0-9]*:\$|\1|p" "$log" | sort -u |
+		      grep -Fx -f <(printf '%s\n' "${touched[@]}") || true)
+		if [ -n "$bad" ]; then
+			fail "$p" "rustfmtcheck: not formatted: $(paste -sd" " <<<"$bad")" \
+				"$(head -n 30 "$log")"$'\n'"(full diff: ${log#"$TOP"/}; fix with make rustfmt in the tree)"
+		elif ! grep -q '^Diff in ' "$log"; then
+			fail "$p" "make rustfmtcheck failed to run (log: ${log#"$TOP"/})" "$(tail -n 5 "$log")"
 		fi
 	fi
 	[ "$BISECT" = 1 ] || continue
 	log=$LOGS/check-build-$tag.log
-	# A step whose tree (but the kselftests), configuration and tools
-	# passed before (with no warning) is not built again:
-	# build/matrix/stamps (FORCE=1 builds).
 	key=
 	if [ -z "${BISECT_BUILD:-}" ]; then
 		key=$(build_key "$(git -C "$SRC" rev-parse HEAD)" bisect "$cc")
@@ -144,11 +132,11 @@ while read -r c p; do
 			broken=
 			continue
 		fi
+		build_lock
 	fi
-	[ -n "${BISECT_BUILD:-}" ] || build_lock
-	rc=0
 	: >"$log"
-	try_step "build after patch $k" "$log" build || rc=$?
+	try_step "build after patch $k" "$log" build
+	rc=$?
 	build_unlock
 	if [ "$rc" != 0 ]; then
 		fail "$p" "the lab kernel ${broken:+still }does not build after this patch${broken:+ (broken since patch $broken)} (log: ${log#"$TOP"/})" \
@@ -157,9 +145,10 @@ while read -r c p; do
 		continue
 	fi
 	broken=
-	if grep -Eq '(^|: )warning(\[[^]]*\])?:' "$log"; then
+	warns=$(grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$log" | head -n 30)
+	if [ -n "$warns" ]; then
 		fail "$p" "compiler warnings after this patch (log: ${log#"$TOP"/})" \
-			"$(grep -E -A3 '(^|: )warning(\[[^]]*\])?:' "$log" | head -n 30)"$'\n'"$(plain_make "$k" bzImage)"
+			"$warns"$'\n'"$(plain_make "$k" bzImage)"
 	elif [ -n "$key" ]; then
 		stamp "$key"
 	fi
