@@ -84,20 +84,21 @@ forget_series_objects() {
 # scratch: make finds it up to date.  Otherwise what the series touches
 # is compiled again, so that its warnings show (FORCE=1 always does).
 checked_build() {
-	local name=$1 log=$2 src=$3 obj=$4 key rc=0 after warns
+	local name=$1 log=$2 src=$3 obj=$4 key rc=0 after warns head
 	shift 4
+	head=$(git -C "$src" rev-parse HEAD)
 	# the number of the patch that SRC is at, for plain_make
-	after=$(printf '%s\n' "${COMMITS[@]}" | grep -nx "$(git -C "$src" rev-parse HEAD)" | cut -d: -f1)
+	after=$(printf '%s\n' "${COMMITS[@]}" | grep -nx "$head" | cut -d: -f1)
 	mkdir -p "$obj"
 	if ! TREE=$src OBJ=$obj "$TOP/scripts/build/configure.sh" >"$log" 2>&1; then
 		problem "$name: configuration failed (log: ${log#"$TOP"/})" "$(tail -n 15 "$log")"
 		return 1
 	fi
-	key=$(build_key "$(git -C "$src" rev-parse HEAD)" "$@")
+	key=$(build_key "$head" "$@")
 	# One kernel build at a time on the machine; a make that finds
 	# everything up to date (a stamped build) does not wait for the others.
 	if [ "$FORCE" = 1 ] || ! stamped "$key"; then
-		forget_series_objects "$obj" "$src" HEAD
+		forget_series_objects "$obj" "$src" "$head"
 		build_lock
 	fi
 	try_step "$name" "$log" nice -n "${NICE:-10}" env TREE="$src" OBJ="$obj" \

@@ -12,8 +12,8 @@ export KARCH=i386 CELL=i386
 SRC=$BUILD/matrix-src
 export CONFIG_FRAGMENTS=i386.config
 
-series || { problem "the series does not apply (make check names the patch)"; finish "not built"; exit; }
+series || { problem "the series does not apply (make check names the patch)"; finish "not built"; }
 worktree_at "$SRC" "${COMMITS[-1]}" || die "could not check out $SRC"
 checked_build "i386 build (CONFIG_RUST=n)" "$LOGS/check-i386-build.log" "$SRC" "$BUILD/obj-i386" \
-	"$(ccache_cc "")" "$KIMAGE" || { finish "does not build cleanly"; exit; }
+	"$(ccache_cc "")" "$KIMAGE" || finish "does not build cleanly"
 finish "the 32-bit kernel builds without warnings"

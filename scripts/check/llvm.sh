@@ -12,9 +12,9 @@ export CELL=llvm KLLVM=${KLLVM:-/usr/lib/llvm-19/bin/}
 
 SRC=$BUILD/matrix-src
 [ -x "${KLLVM}clang" ] || die "no ${KLLVM}clang; make deps FOR=check installs clang-19, lld-19 and llvm-19"
-series || { problem "the series does not apply (make check names the patch)"; finish "not built"; exit; }
+series || { problem "the series does not apply (make check names the patch)"; finish "not built"; }
 worktree_at "$SRC" "${COMMITS[-1]}" || die "could not check out $SRC"
 checked_build "LLVM=1 build (Rust)" "$LOGS/check-llvm-build.log" "$SRC" "$BUILD/obj-llvm" \
-	"$(ccache_cc "")" "$KIMAGE" || { finish "does not build cleanly"; exit; }
-grep -qx 'CONFIG_RUST=y' "$BUILD/obj-llvm/.config" || { problem "CONFIG_RUST is not set in the LLVM build"; finish "built without Rust"; exit; }
+	"$(ccache_cc "")" "$KIMAGE" || finish "does not build cleanly"
+grep -qx 'CONFIG_RUST=y' "$BUILD/obj-llvm/.config" || { problem "CONFIG_RUST is not set in the LLVM build"; finish "built without Rust"; }
 finish "clang and Rust build the series without warnings"

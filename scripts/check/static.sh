@@ -27,7 +27,7 @@ BSRC=$BUILD/matrix-base OBJB=$BUILD/obj-static-base
 cc=$(ccache_cc "")
 export CONFIG_FRAGMENTS=
 
-series || { problem "the series does not apply (make check names the patch)"; finish "not checked"; exit; }
+series || { problem "the series does not apply (make check names the patch)"; finish "not checked"; }
 # The series' configuration may turn Rust off (SERIES=mainline's
 # fragments): then no clippy and no rustdoc.
 rust=1
@@ -45,7 +45,6 @@ key=$(build_key "${COMMITS[-1]}" static "$me" "$tools")
 if [ "$FORCE" != 1 ] && stamped "$key"; then
 	echo "  this tree passed these checks before with the same tools (FORCE=1 checks again)"
 	finish "no new warning: W=1, sparse, kernel-doc$([ "$rust" = 0 ] || echo ", clippy, rustdoc") (unchanged)"
-	exit
 fi
 
 files=$MATRIX/static-files
