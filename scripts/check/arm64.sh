@@ -35,14 +35,7 @@ fi
 why=$(grep -ho 'pidfd: cross build: .* left out, rustc builds for the host' "$LOGS"/kselftest-build-obj-arm64.log | head -n 1)
 [ -z "$why" ] || skipped "the pidfd Rust kselftest: not built, the pidfd Makefile says \"$why\""
 finish_if_booted_before builds "$0" "$TOP/config/expected"
-"$TOP/scripts/build/initramfs.sh" >/dev/null || die "initramfs.sh failed"
-echo "  booting the arm64 kernel (qemu-system-aarch64, TCG): pidfd and clone3 kselftests, KUnit (log: ${LOGS#"$TOP"/}/check-arm64-output.log)"
-if ! out=$(NAME=check-arm64 nice -n "${NICE:-10}" "$TOP/scripts/run/kselftests.sh" 2>&1); then
-	problem "the kselftests or KUnit failed on arm64" \
-		"$(grep -E '^(FAIL|error|KNOWN)' <<<"$out" | head -n 20)"$'\n'"$(tail -n 1 <<<"$out")"
-fi
-totals=$(tail -n 1 <<<"$out")
-echo "    $totals"
+boot_kselftests check-arm64 "the arm64 kernel (qemu-system-aarch64, TCG)" " or KUnit"
 doctests=$(grep -cE '^\s*(\[[ 0-9.]+\] )?\s*ok [0-9]+ rust_doctest_' "$LOGS/check-arm64-console.log")
 [ "$doctests" -gt 0 ] || problem "no Rust doctest passed on arm64 (console: ${LOGS#"$TOP"/}/check-arm64-console.log)"
 [ "$cell_problems" != 0 ] || boot_passed "$totals (of them $doctests Rust doctests)"

@@ -148,3 +148,18 @@ finish_if_booted_before() {
 	echo "  this kernel passed the boot with these kselftests before: not booted again (FORCE=1 boots)"
 	finish "$1; boots: $(cat "$MATRIX/$boot_key") (unchanged, not booted again)"
 }
+
+# boot_kselftests NAME KERNEL [ALSO]: boot the kernel of $OBJ with the
+# kselftests (run/kselftests.sh; logs build/logs/NAME-*.log), a problem
+# when they (or ALSO: " or KUnit") fail; totals is the report's last line.
+boot_kselftests() {
+	local out
+	"$TOP/scripts/build/initramfs.sh" >/dev/null || die "initramfs.sh failed"
+	echo "  booting $2: pidfd and clone3 kselftests (log: ${LOGS#"$TOP"/}/$1-output.log)"
+	if ! out=$(NAME=$1 nice -n "${NICE:-10}" "$TOP/scripts/run/kselftests.sh" 2>&1); then
+		problem "the kselftests${3:-} failed on $2" \
+			"$(grep -E '^(FAIL|error|KNOWN)' <<<"$out" | head -n 20)"$'\n'"$(tail -n 1 <<<"$out")"
+	fi
+	totals=$(tail -n 1 <<<"$out")
+	echo "    $totals"
+}

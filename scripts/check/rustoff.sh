@@ -48,13 +48,6 @@ if ! "$TOP/scripts/build/selftests.sh" >"$slog" 2>&1; then
 	finish "$what; kselftests not built"
 fi
 finish_if_booted_before "$what" "$0" "$TOP/config/expected"
-"$TOP/scripts/build/initramfs.sh" >/dev/null || die "initramfs.sh failed"
-echo "  booting the CONFIG_RUST=n kernel: pidfd and clone3 kselftests (log: ${LOGS#"$TOP"/}/check-rustoff-output.log)"
-if ! out=$(NAME=check-rustoff nice -n "${NICE:-10}" "$TOP/scripts/run/kselftests.sh" 2>&1); then
-	problem "the kselftests failed on the CONFIG_RUST=n kernel" \
-		"$(grep -E '^(FAIL|error|KNOWN)' <<<"$out" | head -n 20)"$'\n'"$(tail -n 1 <<<"$out")"
-fi
-totals=$(tail -n 1 <<<"$out")
-echo "    $totals"
+boot_kselftests check-rustoff "the CONFIG_RUST=n kernel"
 [ "$cell_problems" != 0 ] || boot_passed "$totals; AUTOREAP, NNP and AUTOKILL pass"
 finish "$what; boots: $totals; AUTOREAP, NNP and AUTOKILL pass"
