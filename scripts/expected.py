@@ -11,11 +11,15 @@ import os
 import re
 import sys
 
-KINDS = ('fails', 'passes', 'ksft', 'kunit', 'fuzz')
+# The kinds of entry each WHERE may have: a series (its boots) or a cell
+# of make check that boots, and make compare.
+KINDS = {'kernel': ('fails', 'passes'), 'mainline': ('fails', 'passes'),
+         'rustoff': ('fails', 'passes'), 'arm64': ('fails', 'passes'),
+         'compare': ('ksft', 'kunit', 'fuzz')}
 
 
 class Entry(collections.namedtuple('Entry', 'where kind rx reason origin')):
-    """One line of the file; hits counts the results it matched."""
+    """One line of the file (Expected.hits counts what it matched)."""
     __slots__ = ()
 
     def __str__(self):
@@ -34,9 +38,9 @@ class Expected:
                 if not line or line.startswith('#'):
                     continue
                 parts = line.split(None, 3)
-                if len(parts) < 4 or parts[1] not in KINDS:
-                    sys.exit(f'{path}:{n}: want "WHERE {"|".join(KINDS)} '
-                             f'PATTERN REASON"')
+                if len(parts) < 4 or parts[1] not in KINDS.get(parts[0], ()):
+                    sys.exit(f'{path}:{n}: want "WHERE KIND PATTERN REASON", WHERE KIND one of: '
+                             + ', '.join(f'{w} {k}' for w, ks in KINDS.items() for k in ks))
                 if parts[0] in where:
                     self.entries.append(Entry(
                         parts[0], parts[1], re.compile(parts[2]), parts[3],

@@ -306,31 +306,36 @@ check_subjects() {
 # $TREE, without a worktree: git mailinfo and git apply --cached on an
 # index of its own, as git am does, and git commit-tree with the mail's
 # author, date and message (through the command COMMIT_MSG_FILTER when
-# set; the committer from the environment).  Writes "COMMIT PATCH" a
-# patch to OUT.  A patch that does not apply is a FAIL with git's reason,
-# and the patches after it are not applied: status 1.
+# set), committed by "Series Checker" unless the caller sets
+# GIT_COMMITTER_NAME and _EMAIL.  Writes "COMMIT PATCH" a patch to OUT.
+# A patch that does not apply, or that git cannot commit (no author), is a
+# FAIL with git's reason, and the patches after it are not applied:
+# status 1.
 commit_series() {
-	local out=$1 head=$2 tmp k=0 p why
+	local out=$1 head=$2 tmp k=0 p why=
 	shift 2
 	tmp=$(mktemp -d "$BUILD/.commit-series.XXXXXX")
 	: >"$out"
 	GIT_INDEX_FILE=$tmp/index git -C "$TREE" read-tree "$head"
 	for p; do
 		k=$((k + 1))
-		git mailinfo "$tmp/msg" "$tmp/patch" <"$p" >"$tmp/info"
-		if ! why=$(GIT_INDEX_FILE=$tmp/index git -C "$TREE" apply --cached "$tmp/patch" 2>&1); then
-			fail "$p" "does not apply (git am) on top of base$([ "$k" -gt 1 ] && echo " + patches 1-$((k - 1))")" \
-				"$why"$'\n'"(the patches after this one were not applied, built or checked)"
-			rm -rf "$tmp"
-			return 1
+		if why=$(git mailinfo "$tmp/msg" "$tmp/patch" <"$p" 2>&1 >"$tmp/info" &&
+			GIT_INDEX_FILE=$tmp/index git -C "$TREE" apply --cached "$tmp/patch" 2>&1); then
+			why=$({ sed -n 's/^Subject: //p' "$tmp/info"; echo; cat "$tmp/msg"; } |
+				git stripspace | ${COMMIT_MSG_FILTER:-cat} |
+				GIT_COMMITTER_NAME=${GIT_COMMITTER_NAME:-Series Checker} \
+				GIT_COMMITTER_EMAIL=${GIT_COMMITTER_EMAIL:-checker@localhost} \
+				GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
+				GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
+				GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
+				git -C "$TREE" commit-tree "$(GIT_INDEX_FILE=$tmp/index git -C "$TREE" write-tree)" \
+				-p "$head" 2>&1) && head=$why && echo "$head $p" >>"$out" && continue
+			why="git cannot commit it: $why"
 		fi
-		head=$({ sed -n 's/^Subject: //p' "$tmp/info"; echo; cat "$tmp/msg"; } |
-			git stripspace | ${COMMIT_MSG_FILTER:-cat} |
-			GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$tmp/info") \
-			GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$tmp/info") \
-			GIT_AUTHOR_DATE=$(sed -n 's/^Date: //p' "$tmp/info") \
-			git -C "$TREE" commit-tree "$(GIT_INDEX_FILE=$tmp/index git -C "$TREE" write-tree)" -p "$head")
-		echo "$head $p" >>"$out"
+		fail "$p" "does not apply (git am) on top of base$([ "$k" -gt 1 ] && echo " + patches 1-$((k - 1))")" \
+			"$why"$'\n'"(the patches after this one were not applied, built or checked)"
+		rm -rf "$tmp"
+		return 1
 	done
 	rm -rf "$tmp"
 }
@@ -338,11 +343,14 @@ commit_series() {
 # worktree_at DIR COMMIT: DIR, a worktree of the tree, checked out at
 # COMMIT (made on first use).  A checkout only rewrites the files that
 # differ, so the object directories built from DIR stay incremental.
-# Locks DIR for this process (fd 7): one make check at a time on it.
+# Locks DIR until this process ends (fd 7): one make check at a time on it.
 worktree_at() {
 	local dir=$1 commit=$2
-	exec 7>"$dir.lock"
-	flock -n 7 || { say "waiting for another make check using ${dir#"$TOP"/}"; flock 7; }
+	if [ "${worktree_locked:-}" != "$dir" ]; then
+		exec 7>"$dir.lock"
+		flock -n 7 || { say "waiting for another make check using ${dir#"$TOP"/}"; flock 7; }
+		worktree_locked=$dir
+	fi
 	if [ -e "$dir/.git" ] && git -C "$dir" rev-parse -q --verify HEAD >/dev/null 2>&1; then
 		[ "$(git -C "$dir" rev-parse HEAD)" = "$commit" ] &&
 			[ -z "$(git -C "$dir" status --porcelain --untracked-files=no)" ] && return 0
@@ -368,8 +376,8 @@ check_done() {
 	series=$(series_hash)
 	grep -qx "$series bisect=1" "$ok" 2>/dev/null && rec=1
 	{ grep -v "^$series " "$ok" 2>/dev/null | tail -n 20
-	  [ "$problems" -gt 0 ] || echo "$series bisect=$rec"; } >"$ok.tmp"
-	mv "$ok.tmp" "$ok"
+	  [ "$problems" -gt 0 ] || [ "$k" != "$n" ] || echo "$series bisect=$rec"; } >"$ok.tmp.$$"
+	mv "$ok.tmp.$$" "$ok"
 }
 
 # header FILE NAME: the unfolded value of mail header NAME in FILE.

@@ -144,10 +144,19 @@ check "report: a known failure that passes is pointed out" 0 \
 	'NOTE: selftests: clone3: clone3 is listed as failing \(exp-pass:1\)' \
 	"$R" --kselftest "$F/ksft-pass.log" --expected "$tmp/exp-pass" --where kernel
 check "report: a case that must pass and skipped fails, naming the case and reason" 1 \
-	'FAIL: pidfd:pidfd_autoreap_test: autoreap.with_autokill did not pass but must \(exp:2: no Rust needed\): skip # SKIP kernel does not support CLONE_PIDFD_AUTOKILL' \
+	'FAIL: pidfd:pidfd_autoreap_test: autoreap.with_autokill skipped but must pass \(exp:2: no Rust needed\): SKIP kernel does not support CLONE_PIDFD_AUTOKILL' \
 	rep "$F/ksft-rustoff.log" --where rustoff
 check "report: ... and so does a program that must pass and did not run" 1 \
 	'FAIL: \^pidfd:pidfd_xattr_test\$ did not run' rep "$F/ksft-rustoff.log" --where rustoff
+echo 'rustoff passes ^pidfd:autoreap_test$ x' >"$tmp/exp-fail"
+check "report: ... a failed case of it counts once" 1 '^2 passed, 3 failed, 0 skipped$' \
+	"$R" --kselftest "$F/ksft-fail.log" --expected "$tmp/exp-fail" --where rustoff
+check "report: a known failure that did not run is pointed out" 0 \
+	'NOTE: \^pidfd:pidfd_open_test\$ is listed as failing \(exp:1\) but did not run' \
+	rep "$F/ksft-rustoff.log" --where kernel
+echo 'rustof passes ^pidfd:x$ a typo' >"$tmp/exp-typo"
+check "expected: a line of an unknown WHERE or KIND is an error, named" 1 '^.*exp-typo:1: want "WHERE KIND PATTERN REASON"' \
+	"$R" --kselftest "$F/ksft-pass.log" --expected "$tmp/exp-typo" --where rustoff
 printf '%s\n' 'TAP version 13' 1..1 '# ok 1 autoreap.not_inherited' \
 	'ok 1 selftests: pidfd: pidfd_autoreap_test' >"$tmp/ksft-one"
 check "report: ... and a program that must pass, whose cases all passed, passes" 0 \

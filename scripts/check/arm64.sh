@@ -34,7 +34,7 @@ if ! nice -n "${NICE:-10}" "$TOP/scripts/build/selftests.sh" >"$slog" 2>&1; then
 fi
 why=$(grep -ho 'pidfd: cross build: .* left out, rustc builds for the host' "$LOGS"/kselftest-build-obj-arm64.log | head -n 1)
 [ -z "$why" ] || skipped "the pidfd Rust kselftest: not built, the pidfd Makefile says \"$why\""
-finish_if_booted_before builds "$0" "$TOP/config/expected"
+finish_if_booted_before builds "$0"
 boot_kselftests check-arm64 "the arm64 kernel (qemu-system-aarch64, TCG)" " or KUnit"
 doctests=$(grep -cE '^\s*(\[[ 0-9.]+\] )?\s*ok [0-9]+ rust_doctest_' "$LOGS/check-arm64-console.log")
 [ "$doctests" -gt 0 ] || problem "no Rust doctest passed on arm64 (console: ${LOGS#"$TOP"/}/check-arm64-console.log)"

@@ -40,16 +40,16 @@ finish() {
 # (one entry a patch, in order) and BASE.  Quiet when the series does not
 # apply: make check's series cell names the patch.
 series() {
-	local cache
+	local cache tmp
 	tree_base
 	series_files
 	BASE=$base
 	cache=$MATRIX/series-$(echo "$BASE $(series_hash)" | sha256sum | cut -c1-16)
 	if [ ! -s "$cache" ]; then
-		GIT_COMMITTER_NAME="Series Checker" GIT_COMMITTER_EMAIL=checker@localhost \
-			GIT_COMMITTER_DATE="@0 +0000" commit_series "$cache.tmp" "$BASE" "${patches[@]}" \
-			>/dev/null || { rm -f "$cache.tmp"; return 1; }
-		mv "$cache.tmp" "$cache"
+		tmp=$(mktemp "$cache.XXXXXX")
+		GIT_COMMITTER_DATE="@0 +0000" commit_series "$tmp" "$BASE" "${patches[@]}" >/dev/null ||
+			{ rm -f "$tmp"; return 1; }
+		mv "$tmp" "$cache"
 	fi
 	mapfile -t COMMITS < <(cut -d' ' -f1 "$cache")
 	mapfile -t SERIES_PATCHES < <(cut -d' ' -f2- "$cache")
@@ -123,15 +123,17 @@ checked_build() {
 # nor are its expectations, unless FORCE=1: with nothing changed, make
 # check then takes minutes, not the half hour of the arm64 boot under TCG.
 # boot_passed_before FILE...: true when the kernel and kselftests in $OBJ
-# (set by the cell after lib.sh: not lib.sh's $KSFT) and FILES (the
-# expectations, the cell's script) passed a boot before; sets boot_key.
+# (set by the cell after lib.sh: not lib.sh's $KSFT), the report and the
+# lines of config/expected that apply (this series', this cell's), and
+# FILES (the cell's script) passed a boot before; sets boot_key.
 boot_passed_before() {
 	local ksft=$OBJ/kselftest-install
 	boot_key=
 	[ -d "$ksft" ] || return 1
 	boot_key=boot-$( {
-		sha256sum "$OBJ/$KIMAGE_PATH" "$TOP/guest/init" "$TOP/scripts/run/kselftests.sh" "$@" |
-			cut -d' ' -f1
+		sha256sum "$OBJ/$KIMAGE_PATH" "$TOP/guest/init" "$TOP/scripts/run/kselftests.sh" \
+			"$TOP"/scripts/{run/report,expected,ktap}.py "$@" | cut -d' ' -f1
+		grep -E "^($SERIES|$CELL) " "$TOP/config/expected" || :  # what applies to it
 		(cd "$ksft" && find . -type f -print0 | sort -z | xargs -0 sha256sum)
 	} | sha256sum | cut -c1-32)
 	[ "$FORCE" != 1 ] && [ -s "$MATRIX/$boot_key" ]

@@ -56,7 +56,8 @@ lint() {
 	rm -rf "$src/.tmp"
 }
 
-commits=$BUILD/man-check-commits
+commits=$(mktemp "$BUILD/.check-commits.XXXXXX")
+trap 'rm -f "$commits"' EXIT
 commit_series "$commits" "$base" "${patches[@]}"
 say "apply, then lint-man, build-catman and check-catman (the project's GNUmakefile) on the pages each patch touches"
 k=0

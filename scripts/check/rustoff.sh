@@ -47,7 +47,7 @@ if ! "$TOP/scripts/build/selftests.sh" >"$slog" 2>&1; then
 	problem "the kselftests do not build (log: ${slog#"$TOP"/})" "$(tail -n 20 "$slog")"
 	finish "$what; kselftests not built"
 fi
-finish_if_booted_before "$what" "$0" "$TOP/config/expected"
+finish_if_booted_before "$what" "$0"
 boot_kselftests check-rustoff "the CONFIG_RUST=n kernel"
 [ "$cell_problems" != 0 ] || boot_passed "$totals; AUTOREAP, NNP and AUTOKILL pass"
 finish "$what; boots: $totals; AUTOREAP, NNP and AUTOKILL pass"

@@ -97,7 +97,8 @@ build() {
 	fi
 }
 
-commits=$BUILD/check-commits
+commits=$(mktemp "$BUILD/.check-commits.XXXXXX")
+trap 'rm -f "$commits"' EXIT
 commit_series "$commits" "$base" "${patches[@]}"
 if [ "$BISECT" = 1 ]; then
 	say "apply, rustfmtcheck and build the lab kernel after each patch (objects: ${OBJB#"$TOP"/}; BISECT=0 skips the builds)"

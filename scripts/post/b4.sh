@@ -106,7 +106,7 @@ version_tag() {
 		git -C "$PROJ" cat-file blob "$pt:$f" >"$tmp/$f"
 		[ "$f" = 0000-cover-letter.patch ] || files+=("$tmp/$f")
 	done
-	if ! COMMIT_MSG_FILTER=sign_off commit_series "$tmp/commits" base "${files[@]}" >/dev/null; then
+	if ! COMMIT_MSG_FILTER=sign_off commit_series "$tmp/commits" base "${files[@]}" >&2; then
 		say "v$1's patches do not apply to this base"
 		rm -rf "$tmp"
 		return 1

@@ -40,7 +40,7 @@ import_base() {
 		version=Linux\ $(make -s -C "$tmp" kernelversion)
 	fi
 	git -C "$tmp" init -q -b master
-	# No background gc racing the git am that follows.
+	# No background gc racing the commits that follow.
 	git -C "$tmp" config gc.auto 0
 	git -C "$tmp" config maintenance.auto false
 	# Notes below --- follow their commit through rebase and amend.
