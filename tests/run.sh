@@ -270,6 +270,13 @@ am_and_commit_series() {
 		<(git -C "$t" log -1 --format='%T %an <%ae> %ad%n%B' "$(cut -d' ' -f1 "$tmp/cs")") && echo same
 }
 check "commit_series: the same commit as git am (tree, author, date, message)" 0 '^same$' am_and_commit_series
+cs() { TREE=$tmp/am BUILD=$tmp/b2 PIDFD_CACHE=$tmp/cache step "commit_series $tmp/cs2 base $1" && cat "$tmp/cs2"; }
+sed '/^From: /d' "$tmp/patches.before"/0001-*.patch >"$tmp/noauthor.patch"
+check "commit_series: a mail without an author is a FAIL naming it, not a commit" 1 \
+	'^FAIL .*noauthor.patch: does not apply \(git am\) on top of base$' cs "$tmp/noauthor.patch"
+check "commit_series: ... with git's reason" 1 'git cannot commit it: .*empty ident name' cs "$tmp/noauthor.patch"
+check "commit_series: commits without a git identity of the user's" 0 '^[0-9a-f]{40} ' \
+	env HOME="$tmp/nohome" GIT_CONFIG_NOSYSTEM=1 EMAIL= bash -c "$(declare -f cs step); TOP=$TOP tmp=$tmp; cs $tmp/patches.before/0001-*.patch"
 # A base that config/upstream-bases lists: base-commit: names its
 # upstream commit, which no import has, rather than the import commit.
 printf '%s Linux 0.0.1\n' 0123456789abcdef0123456789abcdef01234567 >"$tmp/bases"
