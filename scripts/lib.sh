@@ -222,13 +222,13 @@ tree_is_series() {
 
 # series_files: the series in $PATCHES.  Sets cover (the cover letter's
 # path, which may be missing), patches (the patches in order) and n (how
-# many); dies when there are none, unless the argument is "0".
+# many); dies when there are none, but with --none-ok.
 series_files() {
 	cover=$PATCHES/0000-cover-letter.patch
 	mapfile -t patches < <(find "$PATCHES" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
 		! -name 0000-cover-letter.patch | sort)
 	n=${#patches[@]}
-	[ "$n" -gt 0 ] || [ "${1:-}" = 0 ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export$SERIES_ARG) first"
+	[ "$n" -gt 0 ] || [ "${1:-}" = --none-ok ] || die "no patches in ${PATCHES#"$TOP"/}/; write the series (make export$SERIES_ARG) first"
 }
 
 # fail WHERE WHAT [DETAILS]: count a problem of a check in $problems and
@@ -252,7 +252,7 @@ check_cover_letter() {
 	else
 		subj=$(header "$cover" Subject)
 		title=$(sed -E 's/^\[[^]]*\] *//' <<<"$subj")
-		body=$(awk 'h && /^[^ ].* \([0-9]+\):$/ { exit } h { print } /^$/ { h = 1 }' "$cover" |
+		body=$(cover_body "$cover" |
 		       grep -v -e '^\*\*\* BLURB HERE \*\*\*$' -e '^Describe the series here\.$' |
 		       grep '[^[:space:]]' || true)
 		case $title in
@@ -378,6 +378,19 @@ check_done() {
 	{ grep -v "^$series " "$ok" 2>/dev/null | tail -n 20
 	  [ "$problems" -gt 0 ] || [ "$k" != "$n" ] || echo "$series bisect=$rec"; } >"$ok.tmp.$$"
 	mv "$ok.tmp.$$" "$ok"
+}
+
+# cover_body COVER: the text of a cover letter, up to the shortlog.
+# cover_text COVER: its subject without the [PATCH ...] prefix, a blank
+# line and its text, as the tree's branch description and b4's tags hold it.
+cover_body() {
+	awk 'h && /^[^ ].* \([0-9]+\):$/ { exit } h { print } /^$/ { h = 1 }' "$1" |
+		sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+cover_text() {
+	header "$1" Subject | sed -E 's/^\[[^]]*\] *//'
+	echo
+	cover_body "$1"
 }
 
 # header FILE NAME: the unfolded value of mail header NAME in FILE.

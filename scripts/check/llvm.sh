@@ -16,5 +16,6 @@ series || { problem "the series does not apply (make check names the patch)"; fi
 worktree_at "$SRC" "${COMMITS[-1]}" || die "could not check out $SRC"
 checked_build "LLVM=1 build (Rust)" "$LOGS/check-llvm-build.log" "$SRC" "$BUILD/obj-llvm" \
 	"$(ccache_cc "")" "$KIMAGE" || finish "does not build cleanly"
-grep -qx 'CONFIG_RUST=y' "$BUILD/obj-llvm/.config" || { problem "CONFIG_RUST is not set in the LLVM build"; finish "built without Rust"; }
+grep -qx 'CONFIG_RUST=y' "$BUILD/obj-llvm/.config" ||
+	{ problem "CONFIG_RUST is not set in the LLVM build"; finish "built without Rust"; }
 finish "clang and Rust build the series without warnings"

@@ -21,7 +21,8 @@ n=${#COMMITS[@]} built=0 last_ok=0
 for ((k = 1; k <= n; k++)); do
 	p=${SERIES_PATCHES[k - 1]#"$TOP"/}
 	[ "$k" = "$n" ] || [ "${BISECT:-1}" = 1 ] || continue
-	if [ "$k" -lt "$n" ] && [ "$FORCE" != 1 ] && stamped "$(build_key "${COMMITS[k - 1]}" "$cc" "$KIMAGE")"; then
+	if [ "$k" -lt "$n" ] && [ "$FORCE" != 1 ] &&
+		stamped "$(build_key "${COMMITS[k - 1]}" "$cc" "$KIMAGE")"; then
 		echo "  [$k/$n] $p: built before without warnings (same tree and configuration)"
 		built=$((built + 1))
 		continue

@@ -111,8 +111,7 @@ version_tag() {
 		rm -rf "$tmp"
 		return 1
 	fi
-	{ git mailinfo "$tmp/msg" /dev/null <"$tmp/0000-cover-letter.patch" | sed -n 's/^Subject: //p'; echo
-	  awk '/^[^ ].* \([0-9]+\):$/ { exit } { print }' "$tmp/msg"
+	{ cover_text "$tmp/0000-cover-letter.patch"; echo
 	  printf -- '---\nbase-commit: %s\nchange-id: %s\n' "$("${G[@]}" rev-parse base)" "$cid"; } |
 		"${G[@]}" tag -a -F - "$tag" "$(tail -n 1 "$tmp/commits" | cut -d' ' -f1)"
 	rm -rf "$tmp"

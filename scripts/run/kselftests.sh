@@ -5,8 +5,8 @@
 # kernel printed while booting.  Exits non-zero on any failure, crash,
 # splat, timeout or missing result (on the debug kernel: or kmemleak
 # suspect), but what config/expected says of this series (and of the
-# cell of make check, CELL, that boots it).  PIDFD_STRESS_SCALE and PIDFD_STRESS_SEED are passed on to the
-# tests in the guest.
+# cell of make check, CELL, that boots it).  PIDFD_STRESS_SCALE and
+# PIDFD_STRESS_SEED are passed on to the tests in the guest.
 set -euo pipefail
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Materialise the kernel tree: a git repository holding one commit that
-# imports the pristine base (tagged "base"), then patches/ applied as
-# git am does (commit_series).  Idempotent: does nothing when patches/ has not changed since
-# the tree was made, and refuses to throw away work that was not exported.
+# imports the pristine base (tagged "base"), then patches/ applied as git
+# am does (commit_series).  Idempotent: does nothing when patches/ has
+# not changed since the tree was made, and refuses to throw away work that
+# was not exported.
 # SERIES=man-pages does the same for the man page series: the man-pages
 # tarball (Debian's manpages source package, scripts/fetch/debian-source.sh) and
 # man-pages/ in build/man-pages.
@@ -64,19 +65,6 @@ import_base() {
 	mv "$tmp" "$TREE"
 }
 
-# The cover letter's subject and text, as a branch description (the form
-# that git format-patch --cover-from-description=subject reads).
-cover_description() {
-	awk '
-	hdr && /^Subject: / { sub(/^Subject: (\[[^]]*\] )?/, ""); subj = $0;
-			      insub = 1; next }
-	hdr && insub && /^[ \t]/ { sub(/^[ \t]+/, " "); subj = subj $0; next }
-	hdr && /^$/ { hdr = 0; printf "%s\n\n", subj; next }
-	hdr { insub = 0; next }
-	/^[^ ].* \([0-9]+\):$/ { exit }
-	{ print }' hdr=1 "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
-}
-
 # The "Notes:" block that format-patch --notes put below a patch's "---"
 # line (what a reviewer should know that is not for the commit log).
 patch_notes() {
@@ -92,7 +80,7 @@ patch_notes() {
 
 apply_series() {
 	local c p notes commits=$TREE/.git/series-commits
-	series_files 0
+	series_files --none-ok
 	GIT_COMMITTER_NAME="Series Builder" GIT_COMMITTER_EMAIL=builder@localhost \
 		commit_series "$commits" base "${patches[@]}" ||
 		die "fix ${PATCHES#"$TOP"/}/ (or the base) and run make tree$SERIES_ARG again"
@@ -105,7 +93,7 @@ apply_series() {
 		[ -z "$notes" ] || "${GIT[@]}" notes add -f -m "$notes" "$c"
 	done <"$commits"
 	[ -f "$cover" ] && "${GIT[@]}" config branch.master.description \
-		"$(cover_description "$cover")"
+		"$(cover_text "$cover")"
 	echo "$(series_hash) $("${GIT[@]}" rev-parse HEAD)" >"$stamp"
 	say "tree at $TREE: $n patch(es) on $("${GIT[@]}" log -1 --format=%s base)"
 }
