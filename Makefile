@@ -49,7 +49,7 @@ help:
 	@echo '                patch, cover letter; the man page series: git am'
 	@echo '                on man-pages, its own lint-man/build-catman/'
 	@echo '                check-catman; then the build matrix:'
-	@$(S)/check/matrix.sh --list | sed 's/^/                  /'
+	@$(S)/check/matrix.sh --list | sed 's/^/  /'
 	@echo 'make check-CELL one cell of the matrix alone'
 	@echo 'make send       b4 send -o: the mails in build/outgoing/;'
 	@echo '                recipients from get_maintainer.pl, linux-api on Cc'

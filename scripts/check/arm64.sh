@@ -1,5 +1,5 @@
 #!/bin/bash
-# Cell: cross-built with Rust, booted under qemu-system-aarch64: C kselftests, Rust KUnit doctests
+# Cell: cross-built with Rust, booted: C kselftests, KUnit doctests
 # make check, arm64 cell: the final tree of the series cross-built for
 # arm64 with Rust (Debian's gcc-aarch64-linux-gnu; rustc's
 # aarch64-unknown-none-softfloat target), with no compiler warning; then

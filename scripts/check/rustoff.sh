@@ -1,5 +1,5 @@
 #!/bin/bash
-# Cell: CONFIG_RUST=n: a build after each patch; booted, the three flags' tests pass (config/expected)
+# Cell: CONFIG_RUST=n: built after each patch, booted, the tests pass
 # make check, rustoff cell: the series with CONFIG_RUST=n (lab.config +
 # config/rustoff.config).  The kernel builds after each patch, with no
 # compiler warning (a bisect build of its own, through ccache; a step

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Cell: checkpatch --strict, git am, rustfmt and a build after each patch, the cover letter
+# Cell: checkpatch --strict, git am, rustfmt, a build after each patch
 # Check the series in patches/ the way a maintainer will, before it is
 # sent.  Every problem is printed as "FAIL <patch>: <what>" with the
 # details under it; the exit status is 1 if there was any.

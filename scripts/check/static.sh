@@ -1,5 +1,5 @@
 #!/bin/bash
-# Cell: W=1, sparse, kernel-doc, clippy, rustdoc: no warning the base has not
+# Cell: W=1, sparse, kernel-doc, clippy, rustdoc: no new warning
 # make check, static cell: the checks the kernel's build bots run, on the
 # files the series touches, each compared with the same files of the base
 # tree (a warning the base already has is not the series'; line numbers
